@@ -1,1 +1,1 @@
-export {};
+export { createPrismaClient, PrismaClient } from './client.ts';
