@@ -11,6 +11,8 @@ step install
 pnpm install --frozen-lockfile
 step "prisma generate"
 pnpm db:generate
+step "dependency direction"
+pnpm lint:deps
 step typecheck
 pnpm typecheck
 step "unit tests"
