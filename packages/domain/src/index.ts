@@ -1,1 +1,3 @@
-export {};
+export * from './run-state.ts';
+export * from './run-machine.ts';
+export * from './errors.ts';
