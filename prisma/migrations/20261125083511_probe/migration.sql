@@ -1,7 +1,0 @@
--- CreateTable
-CREATE TABLE "Probe" (
-    "id" TEXT NOT NULL,
-    "name" TEXT NOT NULL,
-
-    CONSTRAINT "Probe_pkey" PRIMARY KEY ("id")
-);
