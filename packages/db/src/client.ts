@@ -3,7 +3,17 @@ import { PrismaClient } from './generated/prisma/client.ts';
 
 export { PrismaClient };
 
-/** The raw client. Only packages/db and packages/core's system use-cases may hold it. */
-export function createPrismaClient(databaseUrl: string): PrismaClient {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
+export interface PrismaClientOptions {
+  /** Connections in this process's pool (pg default: 10). */
+  poolSize?: number;
+}
+
+/**
+ * The raw client. Only packages/db and packages/core's system use-cases may hold it: everything
+ * that reads or writes account data goes through `forAccount`.
+ */
+export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }),
+  });
 }

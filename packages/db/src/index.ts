@@ -1,1 +1,20 @@
-export { createPrismaClient, PrismaClient } from './client.ts';
+export { createPrismaClient, PrismaClient, type PrismaClientOptions } from './client.ts';
+export { forAccount, TenantScopeViolation, type TenantDb, type TenantTx, type TenantModels, type TenantOutbox } from './tenant.ts';
+export { isUniqueViolation, isRecordNotFound } from './errors.ts';
+export {
+  Prisma,
+  type User,
+  type Account,
+  type Membership,
+  type Space,
+  type Stack,
+  type EnvironmentVariable,
+  type Run,
+  type RunTransition,
+  type LogChunk,
+  type WorkspaceArchive,
+  type StackState,
+  type AuditEntry,
+  type Outbox,
+} from './generated/prisma/client.ts';
+export { Role, Vendor, ActorKind, TriggerReason } from './generated/prisma/enums.ts';

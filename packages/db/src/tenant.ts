@@ -1,0 +1,254 @@
+import { DomainError } from '@gantry/domain';
+import type { PrismaClient } from './generated/prisma/client.ts';
+
+/**
+ * Tenant scoping, in one place. `forAccount(prisma, accountId)` returns a handle whose model
+ * delegates inject `accountId` into every filter and every created row, refuse to move a row to
+ * another account, and check every returned row (including included relations) belongs to the
+ * account. The handle exposes no raw SQL and no model outside the tenant's data.
+ */
+
+/** Models whose rows belong to one account, by their Prisma model name. */
+const TENANT_MODELS = new Set([
+  'Membership',
+  'Space',
+  'Stack',
+  'EnvironmentVariable',
+  'Run',
+  'RunTransition',
+  'LogChunk',
+  'WorkspaceArchive',
+  'StackState',
+  'AuditEntry',
+]);
+
+/** Models a tenant handle may only append to (infrastructure tables read by the system). */
+const APPEND_ONLY_MODELS = new Set(['Outbox']);
+
+const FILTER_OPERATIONS = new Set([
+  'findUnique',
+  'findUniqueOrThrow',
+  'findFirst',
+  'findFirstOrThrow',
+  'findMany',
+  'count',
+  'aggregate',
+  'groupBy',
+  'update',
+  'updateMany',
+  'updateManyAndReturn',
+  'delete',
+  'deleteMany',
+]);
+const CREATE_OPERATIONS = new Set(['create', 'createMany', 'createManyAndReturn']);
+
+/** A tenant handle was asked to do something that would cross or escape its account. */
+export class TenantScopeViolation extends Error {
+  override readonly name = 'TenantScopeViolation';
+}
+
+type AnyArgs = Record<string, unknown> & {
+  where?: Record<string, unknown>;
+  data?: unknown;
+  select?: Record<string, unknown>;
+  create?: Record<string, unknown>;
+  update?: Record<string, unknown>;
+};
+
+function scopeWhere(where: Record<string, unknown> | undefined, key: string, accountId: string) {
+  if (where && key in where && where[key] !== accountId) {
+    // Asking for another account's row through this handle: it does not exist for this tenant.
+    throw DomainError.notFound('Record');
+  }
+  return { ...where, [key]: accountId };
+}
+
+function scopeData(data: unknown, accountId: string): Record<string, unknown> {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new TenantScopeViolation('create data must be an object');
+  const row = data as Record<string, unknown>;
+  if ('account' in row) throw new TenantScopeViolation('tenant rows are created with scalar accountId, not an account relation');
+  if ('accountId' in row && row.accountId !== accountId) throw new TenantScopeViolation('cannot create a row in another account');
+  return { ...row, accountId };
+}
+
+function refuseAccountChange(data: unknown) {
+  if (typeof data === 'object' && data !== null && ('accountId' in data || 'account' in data))
+    throw new TenantScopeViolation('cannot move a row to another account');
+}
+
+/** Second line of defence: whatever the query, nothing of another account may come back. */
+export function verifyResult(value: unknown, accountId: string, model: string, depth = 0): void {
+  if (depth > 12 || value === null || typeof value !== 'object') return;
+  if (Array.isArray(value)) {
+    for (const item of value) verifyResult(item, accountId, model, depth + 1);
+    return;
+  }
+  if (value instanceof Date || value instanceof Uint8Array) return;
+  const row = value as Record<string, unknown>;
+  if (typeof row.accountId === 'string' && row.accountId !== accountId)
+    throw new TenantScopeViolation(`a ${model} query returned a row of another account`);
+  for (const [key, nested] of Object.entries(row)) {
+    if (key !== 'accountId' && typeof nested === 'object') verifyResult(nested, accountId, model, depth + 1);
+  }
+}
+
+function scopeArgs(model: string, operation: string, args: AnyArgs, accountId: string): AnyArgs {
+  // The Account model is scoped by its own id; the others by accountId.
+  const key = model === 'Account' ? 'id' : 'accountId';
+  if (model === 'Account' && (CREATE_OPERATIONS.has(operation) || operation === 'upsert' || operation.startsWith('delete')))
+    throw new TenantScopeViolation(`a tenant handle cannot ${operation} accounts`);
+
+  const scoped: AnyArgs = { ...args };
+  if (FILTER_OPERATIONS.has(operation)) {
+    scoped.where = scopeWhere(args.where, key, accountId);
+    if (operation.startsWith('update')) refuseAccountChange(args.data);
+    // Make sure rows come back with accountId so they can be verified.
+    if (args.select && key === 'accountId') scoped.select = { ...args.select, accountId: true };
+    return scoped;
+  }
+  if (CREATE_OPERATIONS.has(operation)) {
+    scoped.data = Array.isArray(args.data) ? args.data.map((row) => scopeData(row, accountId)) : scopeData(args.data, accountId);
+    if (args.select) scoped.select = { ...args.select, accountId: true };
+    return scoped;
+  }
+  if (operation === 'upsert') {
+    scoped.where = scopeWhere(args.where, key, accountId);
+    scoped.create = scopeData(args.create, accountId);
+    refuseAccountChange(args.update);
+    if (args.select) scoped.select = { ...args.select, accountId: true };
+    return scoped;
+  }
+  throw new TenantScopeViolation(`operation ${operation} is not available through a tenant handle`);
+}
+
+function scopedExtension(prisma: PrismaClient, accountId: string) {
+  return prisma.$extends({
+    name: 'gantry-tenant-scope',
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          if (APPEND_ONLY_MODELS.has(model)) {
+            if (operation !== 'create' && operation !== 'createMany')
+              throw new TenantScopeViolation(`a tenant handle may only append to ${model}`);
+            const a = args as AnyArgs;
+            const data = Array.isArray(a.data) ? a.data.map((row) => scopeData(row, accountId)) : scopeData(a.data, accountId);
+            return query({ ...a, data } as typeof args);
+          }
+          if (model !== 'Account' && !TENANT_MODELS.has(model))
+            throw new TenantScopeViolation(`${model} is not account data; a tenant handle cannot reach it`);
+          const result = await query(scopeArgs(model, operation, args as AnyArgs, accountId) as typeof args);
+          if (model === 'Account') {
+            const rows = Array.isArray(result) ? result : [result];
+            for (const row of rows)
+              if (row && typeof row === 'object' && 'id' in row && (row as { id: unknown }).id !== accountId)
+                throw new TenantScopeViolation('an Account query returned another account');
+          } else {
+            verifyResult(result, accountId, model);
+          }
+          return result;
+        },
+      },
+    },
+  });
+}
+
+type Scoped = ReturnType<typeof scopedExtension>;
+
+export type TenantModels = Pick<
+  Scoped,
+  | 'account'
+  | 'membership'
+  | 'space'
+  | 'stack'
+  | 'environmentVariable'
+  | 'run'
+  | 'runTransition'
+  | 'logChunk'
+  | 'workspaceArchive'
+  | 'stackState'
+  | 'auditEntry'
+>;
+
+/** Outbox access for a tenant: append only. */
+export interface TenantOutbox {
+  create: Scoped['outbox']['create'];
+}
+
+/** A transaction of one account. Row locks are taken with the lock* methods (SELECT … FOR UPDATE). */
+export interface TenantTx extends TenantModels {
+  readonly accountId: string;
+  readonly outbox: TenantOutbox;
+  /** Locks the stack row for the rest of the transaction; false when the account has no such stack. */
+  lockStack(stackId: string): Promise<boolean>;
+  /** Locks the run row for the rest of the transaction; null when the account has no such run. */
+  lockRun(runId: string): Promise<{ id: string; stackId: string } | null>;
+}
+
+export interface TenantDb extends TenantModels {
+  readonly accountId: string;
+  readonly outbox: TenantOutbox;
+  /** An interactive transaction, scoped like the handle (read committed; timeout in ms). */
+  transaction<T>(fn: (tx: TenantTx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
+}
+
+function pickModels(client: Scoped): TenantModels & { outbox: TenantOutbox } {
+  return {
+    account: client.account,
+    membership: client.membership,
+    space: client.space,
+    stack: client.stack,
+    environmentVariable: client.environmentVariable,
+    run: client.run,
+    runTransition: client.runTransition,
+    logChunk: client.logChunk,
+    workspaceArchive: client.workspaceArchive,
+    stackState: client.stackState,
+    auditEntry: client.auditEntry,
+    outbox: { create: client.outbox.create.bind(client.outbox) as Scoped['outbox']['create'] },
+  };
+}
+
+const extensionCache = new WeakMap<PrismaClient, Map<string, Scoped>>();
+
+/** The tenant-scoped data handle: the only way use-cases read and write account data. */
+export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
+  if (typeof accountId !== 'string' || accountId.length === 0) throw new TenantScopeViolation('accountId is required');
+  let perClient = extensionCache.get(prisma);
+  if (!perClient) extensionCache.set(prisma, (perClient = new Map()));
+  let client = perClient.get(accountId);
+  if (!client) {
+    client = scopedExtension(prisma, accountId);
+    // Bounded: a long-lived process touching many accounts should not keep every extension alive.
+    if (perClient.size > 1000) perClient.clear();
+    perClient.set(accountId, client);
+  }
+  const scoped = client;
+  return {
+    accountId,
+    ...pickModels(scoped),
+    transaction(fn, options) {
+      return scoped.$transaction(
+        async (tx) => {
+          const txClient = tx as unknown as Scoped;
+          const rawTx = tx as unknown as PrismaClient;
+          const handle: TenantTx = {
+            accountId,
+            ...pickModels(txClient),
+            async lockStack(stackId) {
+              const rows = await rawTx.$queryRaw<{ id: string }[]>`
+                SELECT "id" FROM "Stack" WHERE "id" = ${stackId} AND "accountId" = ${accountId} FOR UPDATE`;
+              return rows.length === 1;
+            },
+            async lockRun(runId) {
+              const rows = await rawTx.$queryRaw<{ id: string; stackId: string }[]>`
+                SELECT "id", "stackId" FROM "Run" WHERE "id" = ${runId} AND "accountId" = ${accountId} FOR UPDATE`;
+              return rows[0] ?? null;
+            },
+          };
+          return fn(handle);
+        },
+        { timeout: options?.timeoutMs ?? 15_000, maxWait: 10_000 },
+      );
+    },
+  };
+}
