@@ -1,5 +1,22 @@
 import type { BuiltinDef } from '../types.ts';
+import { aggregateBuiltins } from './aggregates.ts';
+import { arrayBuiltins } from './arrays.ts';
+import { castBuiltins } from './casts.ts';
+import { numberBuiltins } from './numbers.ts';
+import { setBuiltins } from './sets.ts';
+import { sprintfBuiltins } from './sprintf.ts';
+import { stringBuiltins } from './strings.ts';
+import { typeBuiltins } from './types.ts';
 
-// Owned by the "core builtins" work: strings, regex, glob, numbers, aggregates, arrays, objects,
-// sets, types, encoding, json.*, units, semver, uuid, net.cidr*, urlquery, templates …
-export const coreBuiltins: BuiltinDef[] = [];
+// Strings, regex, glob, numbers, aggregates, arrays, objects, sets, types, encoding, json.*,
+// units, semver, uuid, net.cidr*, urlquery, templates … (OPA's core builtins).
+export const coreBuiltins: BuiltinDef[] = [
+  ...numberBuiltins,
+  ...aggregateBuiltins,
+  ...arrayBuiltins,
+  ...setBuiltins,
+  ...typeBuiltins,
+  ...castBuiltins,
+  ...stringBuiltins,
+  ...sprintfBuiltins,
+];
