@@ -11,11 +11,11 @@ let b: { accountId: string; spaceId: string; stackId: string; runId: string };
 async function seed(slug: string) {
   const account = await prisma.account.create({ data: { slug, name: slug } });
   const db = forAccount(prisma, account.id);
-  const space = await db.space.create({ data: { name: 'root' } });
+  const space = await db.space.create({ data: { accountId: db.accountId, name: 'root' } });
   const stack = await db.stack.create({
-    data: { spaceId: space.id, name: 'net', repositoryUrl: '/srv/repo', branch: 'main' },
+    data: { accountId: db.accountId, spaceId: space.id, name: 'net', repositoryUrl: '/srv/repo', branch: 'main' },
   });
-  const run = await db.run.create({ data: { stackId: stack.id } });
+  const run = await db.run.create({ data: { accountId: db.accountId, stackId: stack.id } });
   return { accountId: account.id, spaceId: space.id, stackId: stack.id, runId: run.id };
 }
 
@@ -60,9 +60,9 @@ describe('forAccount', () => {
 
   it('cannot point a row at another account’s parent (composite foreign keys)', async () => {
     const db = forAccount(prisma, b.accountId);
-    await expect(db.run.create({ data: { stackId: a.stackId } })).rejects.toThrow();
+    await expect(db.run.create({ data: { accountId: db.accountId, stackId: a.stackId } })).rejects.toThrow();
     await expect(
-      db.stack.create({ data: { spaceId: a.spaceId, name: 'other-space', repositoryUrl: '/r', branch: 'main' } }),
+      db.stack.create({ data: { accountId: db.accountId, spaceId: a.spaceId, name: 'other-space', repositoryUrl: '/r', branch: 'main' } }),
     ).rejects.toThrow();
   });
 
@@ -89,7 +89,7 @@ describe('forAccount', () => {
   });
 
   it('appends to the outbox with the account stamped', async () => {
-    const row = await forAccount(prisma, a.accountId).outbox.create({ data: { queue: 'q', jobName: 'j', payload: {} } });
+    const row = await forAccount(prisma, a.accountId).outbox.create({ data: { accountId: a.accountId, queue: 'q', jobName: 'j', payload: {} } });
     expect(row.accountId).toBe(a.accountId);
   });
 
@@ -102,7 +102,7 @@ describe('forAccount', () => {
       expect(await tx.lockStack(b.stackId)).toBe(true);
       expect(await tx.stack.findUnique({ where: { id: a.stackId } })).toBeNull();
       const created = await tx.runTransition.create({
-        data: { runId: b.runId, toState: 'QUEUED', event: 'CREATE', actorKind: 'SYSTEM' },
+        data: { accountId: tx.accountId, runId: b.runId, toState: 'QUEUED', event: 'CREATE', actorKind: 'SYSTEM' },
       });
       expect(created.accountId).toBe(b.accountId);
     });
