@@ -2,7 +2,9 @@ import type { BuiltinDef } from '../types.ts';
 import { aggregateBuiltins } from './aggregates.ts';
 import { arrayBuiltins } from './arrays.ts';
 import { castBuiltins } from './casts.ts';
+import { globBuiltins } from './glob.ts';
 import { numberBuiltins } from './numbers.ts';
+import { regexBuiltins } from './regex.ts';
 import { setBuiltins } from './sets.ts';
 import { sprintfBuiltins } from './sprintf.ts';
 import { stringBuiltins } from './strings.ts';
@@ -19,4 +21,6 @@ export const coreBuiltins: BuiltinDef[] = [
   ...castBuiltins,
   ...stringBuiltins,
   ...sprintfBuiltins,
+  ...regexBuiltins,
+  ...globBuiltins,
 ];
