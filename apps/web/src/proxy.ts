@@ -1,0 +1,27 @@
+import NextAuth from 'next-auth';
+import { NextResponse } from 'next/server';
+import { authConfig } from './auth.config.ts';
+
+// Runs before every page request: signed-out users go to the sign-in page (and come back after),
+// signed-in users skip the sign-in and sign-up pages. API routes authorize themselves.
+const { auth } = NextAuth(authConfig);
+
+const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up']);
+
+export const proxy = auth((request) => {
+  const { pathname, search } = request.nextUrl;
+  const signedIn = Boolean(request.auth?.user);
+  if (PUBLIC_PATHS.has(pathname)) {
+    return signedIn ? NextResponse.redirect(new URL('/', request.nextUrl)) : NextResponse.next();
+  }
+  if (!signedIn) {
+    const url = new URL('/sign-in', request.nextUrl);
+    if (pathname !== '/') url.searchParams.set('callbackUrl', pathname + search);
+    return NextResponse.redirect(url);
+  }
+  return NextResponse.next();
+});
+
+export const config = {
+  matcher: ['/((?!api/|_next/|favicon\\.ico|.*\\.(?:svg|png|jpg|ico|txt|woff2?)$).*)'],
+};
