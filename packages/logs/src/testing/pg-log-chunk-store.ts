@@ -60,7 +60,7 @@ export async function createPgLogChunkStore(pool: pg.Pool): Promise<PgLogChunkSt
 
 /** Creates a fresh database for one test file; `drop()` removes it. */
 export async function createTestDatabase(prefix = 'gantry_logs_test'): Promise<{ pool: pg.Pool; drop: () => Promise<void> }> {
-  const base = process.env.GANTRY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const base = process.env.GANTRY_TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
   const name = `${prefix}_${process.pid}_${Date.now().toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
   const admin = new pg.Client({ connectionString: base });
   await admin.connect();
