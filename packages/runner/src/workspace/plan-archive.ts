@@ -1,0 +1,65 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join, posix } from 'node:path';
+import { z } from 'zod';
+import { RunnerError } from '../errors.ts';
+import { createArchive, extractArchive } from './archive.ts';
+import { LOCAL_STATE_FILES } from './state.ts';
+
+/**
+ * The archive that carries a plan to its apply, on any worker:
+ *   source/…              the checkout (without .git), with the project's .terraform, lock file and
+ *                         local modules; never the local state files
+ *   gantry.tfplan         the plan file
+ *   gantry-archive.json   this manifest
+ */
+export const SOURCE_DIR = 'source';
+export const PLAN_FILE = 'gantry.tfplan';
+export const MANIFEST_FILE = 'gantry-archive.json';
+
+const manifestSchema = z.object({
+  format: z.literal(1),
+  projectRoot: z.string(),
+  planFile: z.literal(PLAN_FILE),
+  commitSha: z.string(),
+  vendor: z.enum(['OPENTOFU', 'TERRAFORM']),
+  createdAt: z.string(),
+});
+
+export type PlanArchiveManifest = z.infer<typeof manifestSchema>;
+
+export async function createPlanArchive(workspaceDir: string, manifest: PlanArchiveManifest): Promise<Buffer> {
+  await writeFile(join(workspaceDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+  const projectPrefix = posix.join(SOURCE_DIR, manifest.projectRoot);
+  return createArchive({
+    cwd: workspaceDir,
+    entries: [MANIFEST_FILE, PLAN_FILE, SOURCE_DIR],
+    include: (path) => {
+      if (path === `${SOURCE_DIR}/.git` || path.startsWith(`${SOURCE_DIR}/.git/`)) return false;
+      const [directory, name] = [posix.dirname(path), posix.basename(path)];
+      if (directory === projectPrefix && LOCAL_STATE_FILES.has(name)) return false;
+      return !(path === `${projectPrefix}/terraform.tfstate.d` || path.startsWith(`${projectPrefix}/terraform.tfstate.d/`));
+    },
+  });
+}
+
+/** Unpacks a plan archive into an empty directory and returns its manifest. */
+export async function restorePlanArchive(archive: Buffer, dir: string): Promise<PlanArchiveManifest> {
+  try {
+    await extractArchive(archive, dir);
+  } catch (error) {
+    throw new RunnerError('ARCHIVE_INVALID', `The workspace archive cannot be unpacked: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, MANIFEST_FILE), 'utf8'));
+  } catch (error) {
+    throw new RunnerError('ARCHIVE_INVALID', `The workspace archive has no readable ${MANIFEST_FILE}`, { cause: error });
+  }
+  const parsed = manifestSchema.safeParse(manifest);
+  if (!parsed.success) {
+    throw new RunnerError('ARCHIVE_INVALID', `The workspace archive's ${MANIFEST_FILE} is not valid`);
+  }
+  return parsed.data;
+}

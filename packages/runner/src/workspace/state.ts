@@ -1,0 +1,75 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/**
+ * State of a stack managed by Gantry travels as a file: the caller passes the current state in
+ * (`stateIn`), it is written as ./terraform.tfstate where OpenTofu's default local backend reads it,
+ * and after apply the file is read back (`stateOut`). A configuration that declares its own backend
+ * (or a `cloud` block) keeps its state there and Gantry leaves it alone.
+ */
+export const LOCAL_STATE_FILE = 'terraform.tfstate';
+
+/** Files of the local backend that never go into a workspace archive (state travels separately). */
+export const LOCAL_STATE_FILES = new Set([LOCAL_STATE_FILE, `${LOCAL_STATE_FILE}.backup`, '.terraform.tfstate.lock.info']);
+
+export interface DeclaredBackend {
+  /** Backend type ("s3", "http", …) or "cloud" for a cloud block. */
+  type: string;
+  file: string;
+}
+
+const BACKEND_BLOCK = /^\s*backend\s+"([^"]+)"\s*\{/m;
+const CLOUD_BLOCK = /^\s*cloud\s*\{/m;
+
+/** Finds a backend or cloud block in the root module's .tf / .tf.json files (null: local backend). */
+export async function findDeclaredBackend(projectDir: string): Promise<DeclaredBackend | null> {
+  const files = (await readdir(projectDir)).filter((name) => name.endsWith('.tf') || name.endsWith('.tf.json')).sort();
+  for (const file of files) {
+    const text = await readFile(join(projectDir, file), 'utf8');
+    if (file.endsWith('.tf.json')) {
+      const type = backendInJson(text);
+      if (type) return { type, file };
+      continue;
+    }
+    const withoutBlockComments = text.replace(/\/\*[\s\S]*?\*\//g, '');
+    const backend = BACKEND_BLOCK.exec(withoutBlockComments);
+    if (backend) return { type: backend[1]!, file };
+    if (CLOUD_BLOCK.test(withoutBlockComments)) return { type: 'cloud', file };
+  }
+  return null;
+}
+
+function backendInJson(text: string): string | undefined {
+  let document: unknown;
+  try {
+    document = JSON.parse(text);
+  } catch {
+    return undefined; // OpenTofu itself reports the syntax error.
+  }
+  const terraform = (document as { terraform?: unknown } | null)?.terraform;
+  for (const block of Array.isArray(terraform) ? terraform : [terraform]) {
+    if (typeof block !== 'object' || block === null) continue;
+    const { backend, cloud } = block as { backend?: unknown; cloud?: unknown };
+    if (cloud) return 'cloud';
+    if (typeof backend === 'object' && backend !== null) {
+      const entry = Array.isArray(backend) ? backend[0] : backend;
+      const type = entry && Object.keys(entry as object)[0];
+      if (type) return type;
+    }
+  }
+  return undefined;
+}
+
+export async function writeLocalState(projectDir: string, state: Buffer): Promise<void> {
+  await writeFile(join(projectDir, LOCAL_STATE_FILE), state, { mode: 0o600 });
+}
+
+/** The local backend's state after a command, or null when there is none. */
+export async function readLocalState(projectDir: string): Promise<Buffer | null> {
+  try {
+    return await readFile(join(projectDir, LOCAL_STATE_FILE));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
