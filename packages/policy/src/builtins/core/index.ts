@@ -2,8 +2,11 @@ import type { BuiltinDef } from '../types.ts';
 import { aggregateBuiltins } from './aggregates.ts';
 import { arrayBuiltins } from './arrays.ts';
 import { castBuiltins } from './casts.ts';
+import { encodingBuiltins } from './encoding.ts';
 import { globBuiltins } from './glob.ts';
+import { jsonBuiltins } from './json.ts';
 import { numberBuiltins } from './numbers.ts';
+import { objectBuiltins } from './objects.ts';
 import { regexBuiltins } from './regex.ts';
 import { setBuiltins } from './sets.ts';
 import { sprintfBuiltins } from './sprintf.ts';
@@ -23,4 +26,7 @@ export const coreBuiltins: BuiltinDef[] = [
   ...sprintfBuiltins,
   ...regexBuiltins,
   ...globBuiltins,
+  ...encodingBuiltins,
+  ...jsonBuiltins,
+  ...objectBuiltins,
 ];
