@@ -3,7 +3,7 @@ import { RObject, toJSONText, type Value } from '../../value.ts';
 import { BuiltinError, BuiltinTypeError } from '../types.ts';
 import { cryptoBuiltins } from './crypto.ts';
 import { LEAF_CERT, LEAF_CSR, LEAF_KEY_PKCS8, ROOT_CERT, RSA_KEY_PKCS1 } from './crypto.fixtures.ts';
-import { caller, testContext } from './testing.ts';
+import { caller, testContext, text } from './testing.ts';
 
 const NS_2030 = 1_900_000_000_000_000_000n;
 const call = caller(cryptoBuiltins, testContext(NS_2030));
@@ -107,7 +107,7 @@ describe('certificate requests, key pairs and private keys', () => {
     const keys = call('crypto.parse_private_keys', RSA_KEY_PKCS1 + LEAF_KEY_PKCS8) as Value[];
     expect(keys).toHaveLength(2);
     expect(get(keys[0], 'E')).toBe(65537);
-    expect(get(keys[1], 'Curve')).toEqual(new RObject());
+    expect(text(get(keys[1], 'Curve'))).toBe('{}');
     expect(call('crypto.parse_private_keys', 'nope')).toEqual([]);
     expect(call('crypto.parse_private_keys', '')).toBe(null);
     const jwk = call('crypto.x509.parse_rsa_private_key', RSA_KEY_PKCS1);

@@ -1,5 +1,5 @@
 import type { BuiltinContext, BuiltinDef } from '../types.ts';
-import type { Value } from '../../value.ts';
+import { toJSONText, type Value } from '../../value.ts';
 
 // Helpers for the unit tests of the extra builtins: call a builtin by name with Rego values.
 
@@ -15,4 +15,9 @@ export function caller(defs: BuiltinDef[], ctx: BuiltinContext = testContext()) 
     if (def.arity >= 0 && def.arity !== args.length) throw new Error(`${name} takes ${def.arity} arguments`);
     return def.impl(args, ctx);
   };
+}
+
+/** Canonical JSON text of a value: compare Rego values structurally, independent of internals. */
+export function text(v: Value | undefined): string {
+  return v === undefined ? 'undefined' : toJSONText(v);
 }
