@@ -1,1 +1,85 @@
-export {};
+// @gantry/core: Gantry's use-cases. Account-scoped functions take an AccountScope (tenant handle +
+// actor + role); system functions (sign-up, reaper, outbox) take CoreServices.
+export * from './context.ts';
+export { assertAdmin, assertCanWrite } from './authz.ts';
+export { SecretBox, DecryptionError, sealContext } from './crypto/secret-box.ts';
+export { hashPassword, verifyPassword } from './crypto/password.ts';
+export {
+  createCoreServices,
+  getDefaultCoreServices,
+  setDefaultCoreServices,
+  systemScope,
+  scopeServices,
+  resolveCommitWithGit,
+  type CoreServices,
+  type CoreServicesOptions,
+} from './services.ts';
+export { zodToDomainError, parseInput } from './validation.ts';
+export {
+  signUp,
+  signUpInput,
+  verifyCredentials,
+  getMe,
+  accountScopeForUser,
+  slugify,
+  type SignUpInput,
+  type PublicUser,
+  type AccountSummary,
+} from './users/users.ts';
+export {
+  listStacks,
+  getStack,
+  createStack,
+  updateStack,
+  deleteStack,
+  unlockStack,
+  stackInput,
+  stackUpdateInput,
+  stackListInput,
+  type StackInput,
+  type StackUpdateInput,
+  type StackView,
+  type StackListItem,
+} from './stacks/stacks.ts';
+export {
+  listVariables,
+  setVariable,
+  deleteVariable,
+  loadRunVariables,
+  setVariableInput,
+  type VariableView,
+  type RunVariable,
+} from './env/variables.ts';
+export { triggerRun, confirmRun, discardRun, stopRun, retryRun, triggerRunInput, type RunRef } from './runs/commands.ts';
+export {
+  listRuns,
+  getRun,
+  getRunStatus,
+  listRunsInput,
+  type RunListItem,
+  type RunDetail,
+  type RunTimelineEntry,
+  type PlanSummary,
+  type ResourceChange,
+} from './runs/queries.ts';
+export { applyRunEvent, applyRunEventInTx, promoteQueuedRuns, LeaseLostError, type RunEventOptions } from './runs/transition.ts';
+export {
+  claimPhase,
+  heartbeat,
+  advance,
+  recordCommit,
+  failPhase,
+  recordPlan,
+  loadPlanArchive,
+  loadPhaseInputs,
+  type WorkerIdentity,
+  type ClaimedPhase,
+  type HeartbeatResult,
+  type PlanOutcome,
+  type PhaseInputs,
+} from './runs/phases.ts';
+export { reapExpiredLeases, type ReaperOptions, type ReapedRun } from './runs/reaper.ts';
+export { AfterCommit } from './runs/effects.ts';
+export { createOutboxSource, purgePublishedOutbox } from './outbox-source.ts';
+export { createLogChunkStore } from './logs/log-chunk-store.ts';
+export { loadCurrentState, storeState, listStateVersions, type StoredState } from './state/stack-state.ts';

@@ -1,0 +1,92 @@
+import { isRecordNotFound } from '@gantry/db';
+import { DomainError } from '@gantry/domain';
+import { z } from 'zod';
+import { audit } from '../audit.ts';
+import { assertCanWrite } from '../authz.ts';
+import type { AccountScope } from '../context.ts';
+import { sealContext } from '../crypto/secret-box.ts';
+import { parseInput } from '../validation.ts';
+
+/** Names the runner sets itself for every run; a stack cannot override them. */
+const RESERVED = new Set(['PATH', 'HOME', 'TF_CLI_CONFIG_FILE', 'TF_IN_AUTOMATION', 'TF_INPUT', 'TF_DATA_DIR']);
+
+export const setVariableInput = z.object({
+  stackId: z.string().min(1),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Name the variable')
+    .max(255)
+    .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use letters, digits and underscores, not starting with a digit')
+    .refine((n) => !RESERVED.has(n) && !n.startsWith('GANTRY_'), 'This name is reserved by Gantry'),
+  value: z.string().max(64 * 1024, 'Values are at most 64 KiB'),
+  secret: z.boolean(),
+});
+
+export interface VariableView {
+  id: string;
+  name: string;
+  secret: boolean;
+  /** null for secrets: they are never shown again. */
+  value: string | null;
+  updatedAt: Date;
+}
+
+export async function listVariables(scope: AccountScope, stackId: string): Promise<VariableView[]> {
+  const stack = await scope.db.stack.findUnique({ where: { id: stackId }, select: { id: true } });
+  if (!stack) throw DomainError.notFound('Stack', stackId);
+  const rows = await scope.db.environmentVariable.findMany({
+    where: { stackId },
+    orderBy: { name: 'asc' },
+    select: { id: true, name: true, secret: true, value: true, updatedAt: true },
+  });
+  return rows.map((row) => ({ id: row.id, name: row.name, secret: row.secret, value: row.secret ? null : row.value, updatedAt: row.updatedAt }));
+}
+
+/** Creates or replaces a variable. Secret values are encrypted and never returned. */
+export async function setVariable(scope: AccountScope, rawInput: z.input<typeof setVariableInput>): Promise<VariableView> {
+  assertCanWrite(scope);
+  const input = parseInput(setVariableInput, rawInput);
+  const stack = await scope.db.stack.findUnique({ where: { id: input.stackId }, select: { id: true } });
+  if (!stack) throw DomainError.notFound('Stack', input.stackId);
+  const stored = input.secret
+    ? { secret: true, value: null, ciphertext: scope.services.secretBox.seal(input.value, sealContext.envVar(scope.account.id, stack.id, input.name)) }
+    : { secret: false, value: input.value, ciphertext: null };
+  const row = await scope.db.environmentVariable.upsert({
+    where: { stackId_name: { stackId: stack.id, name: input.name } },
+    create: { accountId: scope.account.id, stackId: stack.id, name: input.name, ...stored },
+    update: stored,
+  });
+  await audit(scope.db, scope.actor, 'env.set', { type: 'Stack', id: stack.id }, { name: input.name, secret: input.secret });
+  return { id: row.id, name: row.name, secret: row.secret, value: row.secret ? null : row.value, updatedAt: row.updatedAt };
+}
+
+export async function deleteVariable(scope: AccountScope, input: { stackId: string; id: string }): Promise<{ id: string }> {
+  assertCanWrite(scope);
+  try {
+    const row = await scope.db.environmentVariable.delete({ where: { id: input.id, stackId: input.stackId } });
+    await audit(scope.db, scope.actor, 'env.delete', { type: 'Stack', id: input.stackId }, { name: row.name });
+    return { id: row.id };
+  } catch (error) {
+    if (isRecordNotFound(error)) throw DomainError.notFound('Variable', input.id);
+    throw error;
+  }
+}
+
+export interface RunVariable {
+  name: string;
+  value: string;
+  secret: boolean;
+}
+
+/** The stack's variables with secrets decrypted, for the worker running a phase. */
+export async function loadRunVariables(scope: AccountScope, stackId: string): Promise<RunVariable[]> {
+  const rows = await scope.db.environmentVariable.findMany({ where: { stackId }, orderBy: { name: 'asc' } });
+  return rows.map((row) => ({
+    name: row.name,
+    secret: row.secret,
+    value: row.secret
+      ? scope.services.secretBox.openString(row.ciphertext ?? new Uint8Array(), sealContext.envVar(scope.account.id, stackId, row.name))
+      : (row.value ?? ''),
+  }));
+}

@@ -1,0 +1,163 @@
+import type { Run, TenantTx } from '@gantry/db';
+import { DomainError, isTerminal, takesStackLock, type RunState, type RunType, type TriggerReason } from '@gantry/domain';
+import { z } from 'zod';
+import { audit } from '../audit.ts';
+import { assertCanWrite } from '../authz.ts';
+import type { AccountScope, ResolvedCommitInfo } from '../context.ts';
+import { parseInput } from '../validation.ts';
+import { AfterCommit } from './effects.ts';
+import { applyRunEvent, applyRunEventInTx, promoteQueuedRuns } from './transition.ts';
+
+/** How long triggering waits for the repository before leaving the commit to the worker. */
+const RESOLVE_AT_TRIGGER_TIMEOUT_MS = 20_000;
+
+export const triggerRunInput = z.object({
+  stackId: z.string().min(1),
+  type: z.enum(['TRACKED', 'PROPOSED', 'TASK']).optional(),
+});
+
+export interface RunRef {
+  id: string;
+  state: RunState;
+}
+
+const ref = (run: Run): RunRef => ({ id: run.id, state: run.state });
+
+interface CreateRunOptions {
+  stackId: string;
+  type: RunType;
+  triggerReason: TriggerReason;
+  commit: ResolvedCommitInfo | null;
+  retryOfId?: string;
+}
+
+async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateRunOptions, effects: AfterCommit): Promise<Run> {
+  const now = scope.services.now();
+  if (!(await tx.lockStack(options.stackId))) throw DomainError.notFound('Stack', options.stackId);
+  const user = scope.actor.kind === 'USER' ? scope.actor : null;
+  const run = await tx.run.create({
+    data: {
+      accountId: tx.accountId,
+      stackId: options.stackId,
+      type: options.type,
+      state: 'QUEUED',
+      commitSha: options.commit?.sha ?? null,
+      commitMessage: options.commit?.message ?? null,
+      triggeredById: user?.id ?? null,
+      triggeredByName: user?.name ?? null,
+      triggerReason: options.triggerReason,
+      retryOfId: options.retryOfId ?? null,
+      createdAt: now,
+    },
+  });
+  await tx.runTransition.create({
+    data: {
+      accountId: tx.accountId,
+      runId: run.id,
+      fromState: null,
+      toState: 'QUEUED',
+      event: 'TRIGGER',
+      actorKind: scope.actor.kind,
+      actorId: scope.actor.id ?? null,
+      actorName: scope.actor.name ?? null,
+      reason: options.triggerReason === 'RETRY' ? `Retry of run ${options.retryOfId}` : null,
+      at: now,
+    },
+  });
+  effects.stateChanged({ runId: run.id, accountId: tx.accountId, stackId: run.stackId, state: 'QUEUED', at: now, reason: null });
+  await audit(tx, scope.actor, 'run.trigger', { type: 'Run', id: run.id }, { stackId: options.stackId, type: options.type });
+  if (takesStackLock(options.type)) {
+    effects.merge(await promoteQueuedRuns(tx, options.stackId, now));
+  } else {
+    await applyRunEventInTx(tx, run.id, { type: 'PROMOTE' }, { actor: scope.actor, reason: 'Proposed runs do not wait for the stack lock' }, now, effects);
+  }
+  return tx.run.findUniqueOrThrow({ where: { id: run.id } });
+}
+
+/**
+ * Queues a run of the stack at the head of its branch. The commit is resolved now so the run plans
+ * exactly what was there when the user clicked; if the repository cannot be reached the run is
+ * queued anyway and fails at PREPARING with git's own message in its log.
+ */
+export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof triggerRunInput>): Promise<RunRef> {
+  assertCanWrite(scope);
+  const input = parseInput(triggerRunInput, rawInput);
+  const stack = await scope.db.stack.findUnique({ where: { id: input.stackId } });
+  if (!stack) throw DomainError.notFound('Stack', input.stackId);
+
+  let commit: ResolvedCommitInfo | null = null;
+  try {
+    commit = await scope.services.resolveCommit({
+      repositoryUrl: stack.repositoryUrl,
+      branch: stack.branch,
+      signal: AbortSignal.timeout(RESOLVE_AT_TRIGGER_TIMEOUT_MS),
+    });
+  } catch {
+    commit = null; // the worker resolves again and reports the failure in the run's log
+  }
+
+  const effects = new AfterCommit();
+  const run = await scope.db.transaction((tx) =>
+    createRunInTx(scope, tx, { stackId: stack.id, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit }, effects),
+  );
+  effects.publish(scope);
+  return ref(run);
+}
+
+export async function confirmRun(scope: AccountScope, runId: string): Promise<RunRef> {
+  assertCanWrite(scope);
+  const user = scope.actor.kind === 'USER' ? scope.actor : null;
+  const run = await applyRunEvent(scope, runId, { type: 'CONFIRM' }, {
+    actor: scope.actor,
+    reason: null,
+    // The apply phase counts its own worker attempts.
+    update: { confirmedById: user?.id ?? null, confirmedByName: user?.name ?? null, confirmedAt: scope.services.now(), phaseAttempts: 0 },
+  });
+  await audit(scope.db, scope.actor, 'run.confirm', { type: 'Run', id: runId });
+  return ref(run);
+}
+
+/** Discards a plan waiting for confirmation, or withdraws a run that has not started yet. */
+export async function discardRun(scope: AccountScope, runId: string): Promise<RunRef> {
+  assertCanWrite(scope);
+  const current = await scope.db.run.findUnique({ where: { id: runId }, select: { state: true } });
+  if (!current) throw DomainError.notFound('Run', runId);
+  const discardable: RunState[] = ['UNCONFIRMED', 'QUEUED', 'READY', 'PENDING_REVIEW'];
+  if (!discardable.includes(current.state))
+    throw new DomainError('INVALID_STATE', `Run is ${current.state}; only UNCONFIRMED, QUEUED or READY runs can be discarded`, {
+      from: current.state,
+      allowedFrom: discardable,
+    });
+  const event = current.state === 'UNCONFIRMED' ? ({ type: 'DISCARD' } as const) : ({ type: 'CANCEL' } as const);
+  const run = await applyRunEvent(scope, runId, event, { actor: scope.actor, reason: event.type === 'DISCARD' ? 'Plan discarded' : 'Canceled before it started' });
+  await audit(scope.db, scope.actor, event.type === 'DISCARD' ? 'run.discard' : 'run.cancel', { type: 'Run', id: runId });
+  return ref(run);
+}
+
+/**
+ * Stops a run while it prepares, initializes or plans (nothing outside its workspace has changed).
+ * The state changes now; the worker notices at its next heartbeat and kills the process.
+ */
+export async function stopRun(scope: AccountScope, runId: string): Promise<RunRef> {
+  assertCanWrite(scope);
+  const name = scope.actor.name ? ` by ${scope.actor.name}` : '';
+  const run = await applyRunEvent(scope, runId, { type: 'STOP' }, { actor: scope.actor, reason: `Stopped${name}`, update: { error: `Stopped${name}` } });
+  await audit(scope.db, scope.actor, 'run.stop', { type: 'Run', id: runId });
+  return ref(run);
+}
+
+/** A new run of the same stack and commit as a run that ended. */
+export async function retryRun(scope: AccountScope, runId: string): Promise<RunRef> {
+  assertCanWrite(scope);
+  const previous = await scope.db.run.findUnique({ where: { id: runId } });
+  if (!previous) throw DomainError.notFound('Run', runId);
+  if (!isTerminal(previous.state))
+    throw new DomainError('INVALID_STATE', `Run is ${previous.state}; only runs that ended can be retried`, { from: previous.state });
+  const commit = previous.commitSha ? { sha: previous.commitSha, message: previous.commitMessage ?? '' } : null;
+  const effects = new AfterCommit();
+  const run = await scope.db.transaction((tx) =>
+    createRunInTx(scope, tx, { stackId: previous.stackId, type: previous.type, triggerReason: 'RETRY', commit, retryOfId: previous.id }, effects),
+  );
+  effects.publish(scope);
+  return ref(run);
+}

@@ -1,0 +1,226 @@
+import { createGitRepoFixture, terraformDataConfig, type GitRepoFixture } from '@gantry/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountScope } from '../context.ts';
+import { createStack } from '../stacks/stacks.ts';
+import { createTestAccount, createTestServices, type TestServices } from '../testing.ts';
+import { confirmRun, discardRun, retryRun, stopRun, triggerRun } from './commands.ts';
+import { advance, claimPhase, heartbeat, recordPlan, type WorkerIdentity } from './phases.ts';
+import { getRun, listRuns } from './queries.ts';
+import { reapExpiredLeases } from './reaper.ts';
+
+let t: TestServices;
+let repo: GitRepoFixture;
+let scope: AccountScope;
+const worker: WorkerIdentity = { id: 'test-worker', leaseMs: 60_000 };
+
+const plan = (hasChanges = true) => ({
+  hasChanges,
+  summary: { add: hasChanges ? 1 : 0, change: 0, destroy: 0, replace: 0 },
+  resourceChanges: hasChanges ? [{ address: 'terraform_data.a', actions: ['create'], before: null, after: { input: 'x' } }] : [],
+  planFileSha256: 'a'.repeat(64),
+  archive: Buffer.from('archive bytes'),
+});
+
+async function newStack(name: string, extra: { autodeploy?: boolean } = {}) {
+  return createStack(scope, { name, repositoryUrl: repo.url, branch: 'main', labels: [], ...extra });
+}
+
+async function outboxJobs() {
+  const rows = await t.services.prisma.outbox.findMany({ orderBy: { createdAt: 'asc' } });
+  return rows.map((r) => r.payload as { runId: string; phase: string });
+}
+
+/** Drives a run through the worker's plan steps by hand. */
+async function planThrough(runId: string, hasChanges = true) {
+  const claimed = await claimPhase(scope, runId, 'plan', worker);
+  if (!claimed) throw new Error('not claimed');
+  await advance(scope, runId, claimed.leaseToken, { type: 'START_INITIALIZING' }, { actorId: worker.id });
+  await advance(scope, runId, claimed.leaseToken, { type: 'START_PLANNING' }, { actorId: worker.id });
+  return { ...claimed, run: await recordPlan(scope, runId, claimed.leaseToken, plan(hasChanges), worker.id) };
+}
+
+beforeAll(async () => {
+  t = await createTestServices();
+  repo = await createGitRepoFixture({ files: terraformDataConfig(), message: 'Add resources' });
+  ({ scope } = await createTestAccount(t.services, 'Lifecycle'));
+});
+
+afterAll(async () => {
+  await repo?.cleanup();
+  await t?.cleanup();
+});
+
+describe('run lifecycle (core, no worker)', () => {
+  it('trigger resolves the commit, records the timeline and enqueues the plan in the same transaction', async () => {
+    const stack = await newStack('lifecycle-a');
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    expect(ref.state).toBe('READY');
+    const run = await getRun(scope, ref.id);
+    expect(run.commitSha).toBe(repo.sha);
+    expect(run.commitMessage).toBe('Add resources');
+    expect(run.triggeredBy?.name).toBe('Lifecycle User');
+    expect(run.transitions.map((tr) => tr.state)).toEqual(['QUEUED', 'READY']);
+    expect((await outboxJobs()).filter((j) => j.runId === ref.id)).toEqual([{ accountId: scope.account.id, runId: ref.id, phase: 'plan' }]);
+  });
+
+  it('one tracked run per stack: the second waits with a reason and starts when the first ends', async () => {
+    const stack = await newStack('lifecycle-lock');
+    const first = await triggerRun(scope, { stackId: stack.id });
+    const second = await triggerRun(scope, { stackId: stack.id });
+    const third = await triggerRun(scope, { stackId: stack.id });
+    expect([first.state, second.state, third.state]).toEqual(['READY', 'QUEUED', 'QUEUED']);
+    const waiting = await getRun(scope, second.id);
+    expect(waiting.queueReason).toBe(`Waiting for run ${first.id} to finish: a stack runs one tracked run at a time`);
+    expect((await outboxJobs()).some((j) => j.runId === second.id)).toBe(false);
+
+    // UNCONFIRMED still holds the lock.
+    await planThrough(first.id);
+    expect((await getRun(scope, second.id)).state).toBe('QUEUED');
+
+    await discardRun(scope, first.id);
+    expect((await getRun(scope, first.id)).state).toBe('DISCARDED');
+    const promoted = await getRun(scope, second.id);
+    expect(promoted.state).toBe('READY');
+    expect(promoted.queueReason).toBeNull();
+    expect(promoted.transitions.at(-1)).toMatchObject({ state: 'READY', reason: 'Stack lock acquired', actor: { kind: 'SYSTEM' } });
+    expect((await getRun(scope, third.id)).queueReason).toBe(`Waiting for run ${second.id} to finish: a stack runs one tracked run at a time`);
+
+    // Canceling the holder before it starts hands the lock on too.
+    await discardRun(scope, second.id);
+    expect((await getRun(scope, second.id)).state).toBe('CANCELED');
+    expect((await getRun(scope, third.id)).state).toBe('READY');
+    await discardRun(scope, third.id);
+  });
+
+  it('different stacks run in parallel; proposed runs ignore the lock', async () => {
+    const a = await newStack('lifecycle-par-a');
+    const b = await newStack('lifecycle-par-b');
+    const runA = await triggerRun(scope, { stackId: a.id });
+    const runB = await triggerRun(scope, { stackId: b.id });
+    const proposed = await triggerRun(scope, { stackId: a.id, type: 'PROPOSED' });
+    expect([runA.state, runB.state, proposed.state]).toEqual(['READY', 'READY', 'READY']);
+    const done = await planThrough(proposed.id, true);
+    expect(done.run.state).toBe('FINISHED');
+    for (const r of [runA, runB]) await discardRun(scope, r.id);
+  });
+
+  it('confirm: exactly one of two concurrent confirms wins; the apply job is enqueued once', async () => {
+    const stack = await newStack('lifecycle-confirm');
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    await planThrough(ref.id);
+    const results = await Promise.allSettled([confirmRun(scope, ref.id), confirmRun(scope, ref.id)]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+    expect(rejected.reason).toMatchObject({ code: 'INVALID_STATE', message: 'Run is CONFIRMED; only UNCONFIRMED runs can be confirmed' });
+    expect((await outboxJobs()).filter((j) => j.runId === ref.id && j.phase === 'apply')).toHaveLength(1);
+    const run = await getRun(scope, ref.id);
+    expect(run.confirmedBy?.name).toBe('Lifecycle User');
+    expect(run.planSummary).toEqual({ add: 1, change: 0, destroy: 0, replace: 0 });
+    expect(run.resourceChanges?.[0]?.address).toBe('terraform_data.a');
+
+    // Two workers racing for the apply: one claims it.
+    const claims = await Promise.all([claimPhase(scope, ref.id, 'apply', worker), claimPhase(scope, ref.id, 'apply', { ...worker, id: 'w2' })]);
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    const claim = claims.find(Boolean)!;
+    await advance(scope, ref.id, claim.leaseToken, { type: 'START_APPLYING' }, { actorId: worker.id });
+    await advance(scope, ref.id, claim.leaseToken, { type: 'APPLY_SUCCEEDED' }, { actorId: worker.id });
+    const finished = await getRun(scope, ref.id);
+    expect(finished.state).toBe('FINISHED');
+    expect(finished.transitions.map((tr) => tr.state)).toEqual([
+      'QUEUED', 'READY', 'PREPARING', 'INITIALIZING', 'PLANNING', 'UNCONFIRMED', 'CONFIRMED', 'PREPARING_APPLY', 'APPLYING', 'FINISHED',
+    ]);
+    await expect(confirmRun(scope, ref.id)).rejects.toMatchObject({ code: 'INVALID_STATE', message: 'Run is FINISHED; only UNCONFIRMED runs can be confirmed' });
+  });
+
+  it('autodeploy goes straight to APPLYING; a no-op plan finishes', async () => {
+    const stack = await newStack('lifecycle-auto', { autodeploy: true });
+    const a = await triggerRun(scope, { stackId: stack.id });
+    expect((await planThrough(a.id, true)).run.state).toBe('APPLYING');
+    const noop = await newStack('lifecycle-noop');
+    const b = await triggerRun(scope, { stackId: noop.id });
+    const done = await planThrough(b.id, false);
+    expect(done.run.state).toBe('FINISHED');
+    expect((await getRun(scope, b.id)).transitions.at(-1)?.reason).toBe('No changes');
+  });
+
+  it('stop: the worker loses its lease at the next heartbeat and cannot move the run', async () => {
+    const stack = await newStack('lifecycle-stop');
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    const claimed = (await claimPhase(scope, ref.id, 'plan', worker))!;
+    await advance(scope, ref.id, claimed.leaseToken, { type: 'START_INITIALIZING' }, { actorId: worker.id });
+    expect(await heartbeat(scope, ref.id, claimed.leaseToken, 60_000)).toEqual({ held: true });
+    await stopRun(scope, ref.id);
+    expect(await heartbeat(scope, ref.id, claimed.leaseToken, 60_000)).toEqual({ held: false, state: 'STOPPED' });
+    await expect(advance(scope, ref.id, claimed.leaseToken, { type: 'START_PLANNING' }, { actorId: worker.id })).rejects.toMatchObject({
+      code: 'PRECONDITION_FAILED',
+    });
+    const run = await getRun(scope, ref.id);
+    expect(run.state).toBe('STOPPED');
+    expect(run.actions.retry).toBe(true);
+    const retried = await retryRun(scope, ref.id);
+    expect(retried.state).toBe('READY');
+    expect((await getRun(scope, retried.id)).triggerReason).toBe('RETRY');
+    await discardRun(scope, retried.id);
+  });
+
+  it('reaper: a lost plan is handed on, then fails; a lost apply fails and locks the stack', async () => {
+    const stack = await newStack('lifecycle-reap');
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    const short: WorkerIdentity = { id: 'dying-worker', leaseMs: 1 };
+    await claimPhase(scope, ref.id, 'plan', short);
+    await new Promise((r) => setTimeout(r, 10));
+    const [requeued] = await reapExpiredLeases(t.services);
+    expect(requeued).toMatchObject({ runId: ref.id, from: 'PREPARING', to: 'READY' });
+    expect(requeued!.reason).toMatch(/^Worker dying-worker lost during preparing .*attempt 2 of 2/);
+    expect((await outboxJobs()).filter((j) => j.runId === ref.id && j.phase === 'plan')).toHaveLength(2);
+
+    await claimPhase(scope, ref.id, 'plan', short);
+    await new Promise((r) => setTimeout(r, 10));
+    const [failed] = await reapExpiredLeases(t.services);
+    expect(failed).toMatchObject({ runId: ref.id, to: 'FAILED' });
+    expect((await getRun(scope, ref.id)).error).toMatch(/giving up after 2 attempts/);
+
+    // Apply lost.
+    const next = await triggerRun(scope, { stackId: stack.id });
+    const queuedBehind = await triggerRun(scope, { stackId: stack.id });
+    await planThrough(next.id);
+    await confirmRun(scope, next.id);
+    const applyClaim = (await claimPhase(scope, next.id, 'apply', short))!;
+    await advance(scope, next.id, applyClaim.leaseToken, { type: 'START_APPLYING' }, { actorId: short.id });
+    await new Promise((r) => setTimeout(r, 10));
+    const [lostApply] = await reapExpiredLeases(t.services);
+    expect(lostApply).toMatchObject({ runId: next.id, from: 'APPLYING', to: 'FAILED' });
+    const run = await getRun(scope, next.id);
+    expect(run.error).toMatch(/worker lost during apply/);
+    expect((await outboxJobs()).filter((j) => j.runId === next.id && j.phase === 'apply')).toHaveLength(1);
+    const behind = await getRun(scope, queuedBehind.id);
+    expect(behind.state).toBe('QUEUED');
+    expect(behind.queueReason).toMatch(/^Stack is locked: the apply of run .* was interrupted/);
+    expect(await reapExpiredLeases(t.services)).toEqual([]);
+
+    const { unlockStack } = await import('../stacks/stacks.ts');
+    await unlockStack(scope, stack.id);
+    expect((await getRun(scope, queuedBehind.id)).state).toBe('READY');
+  });
+
+  it('lists a stack’s runs newest first with paging', async () => {
+    const stack = await newStack('lifecycle-list');
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const r = await triggerRun(scope, { stackId: stack.id });
+      ids.push(r.id);
+    }
+    const page1 = await listRuns(scope, { stackId: stack.id, limit: 2 });
+    expect(page1.items.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+    const page2 = await listRuns(scope, { stackId: stack.id, limit: 2, cursor: page1.nextCursor });
+    expect(page2.items.map((r) => r.id)).toEqual([ids[0]]);
+    expect(page2.nextCursor).toBeNull();
+  });
+
+  it('an unreachable repository still queues the run, without a commit', async () => {
+    const stack = await createStack(scope, { name: 'lifecycle-unreachable', repositoryUrl: '/nonexistent/repo', branch: 'main' });
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    expect(ref.state).toBe('READY');
+    expect((await getRun(scope, ref.id)).commitSha).toBeNull();
+  });
+});

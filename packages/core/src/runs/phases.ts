@@ -1,0 +1,205 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Prisma, Run, Stack } from '@gantry/db';
+import { DomainError, type RunEvent, type RunState } from '@gantry/domain';
+import type { RunPhaseName } from '@gantry/queue';
+import type { AccountScope } from '../context.ts';
+import { sealContext } from '../crypto/secret-box.ts';
+import { loadRunVariables, type RunVariable } from '../env/variables.ts';
+import { loadCurrentState } from '../state/stack-state.ts';
+import { AfterCommit } from './effects.ts';
+import type { PlanSummary, ResourceChange } from './queries.ts';
+import { applyRunEvent, applyRunEventInTx, LeaseLostError } from './transition.ts';
+
+/** The worker slot taking a phase. */
+export interface WorkerIdentity {
+  /** Unique per worker process and slot, e.g. "host:pid:slot". */
+  id: string;
+  leaseMs: number;
+}
+
+export interface ClaimedPhase {
+  run: Run;
+  stack: Stack;
+  leaseToken: string;
+}
+
+const CLAIM: Record<RunPhaseName, { from: RunState; event: RunEvent }> = {
+  plan: { from: 'READY', event: { type: 'START_PREPARING' } },
+  perform: { from: 'READY', event: { type: 'START_PREPARING' } },
+  apply: { from: 'CONFIRMED', event: { type: 'START_PREPARING_APPLY' } },
+};
+
+/**
+ * Takes the lease on a run's phase (READY → PREPARING, or CONFIRMED → PREPARING_APPLY). Returns null
+ * when the run is not waiting for this phase: the job is stale (canceled run, duplicate delivery),
+ * and the worker just drops it.
+ */
+export async function claimPhase(scope: AccountScope, runId: string, phase: RunPhaseName, worker: WorkerIdentity): Promise<ClaimedPhase | null> {
+  const claim = CLAIM[phase];
+  const leaseToken = randomUUID();
+  const now = scope.services.now();
+  const effects = new AfterCommit();
+  const claimed = await scope.db.transaction(async (tx) => {
+    const run = await tx.run.findUnique({ where: { id: runId }, select: { state: true, stackId: true } });
+    if (!run || run.state !== claim.from) return null;
+    const stack = await tx.stack.findUniqueOrThrow({ where: { id: run.stackId } });
+    const updated = await applyRunEventInTx(
+      tx,
+      runId,
+      claim.event,
+      {
+        actor: { kind: 'WORKER', id: worker.id, name: `worker ${worker.id}` },
+        reason: null,
+        update: {
+          leaseOwner: worker.id,
+          leaseToken,
+          leaseExpiresAt: new Date(now.getTime() + worker.leaseMs),
+          heartbeatAt: now,
+          phaseAttempts: { increment: 1 },
+        },
+      },
+      now,
+      effects,
+    ).catch((error: unknown) => {
+      // Raced with a cancel or another worker between the read and the lock.
+      if (error instanceof DomainError && error.code === 'INVALID_STATE') return null;
+      throw error;
+    });
+    return updated ? { run: updated, stack, leaseToken } : null;
+  });
+  effects.publish(scope);
+  return claimed;
+}
+
+export type HeartbeatResult = { held: true } | { held: false; state: RunState | null };
+
+/**
+ * Extends the lease. `held: false` means the worker must stop: the run was stopped, reaped or
+ * handed to another worker (state says which).
+ */
+export async function heartbeat(scope: AccountScope, runId: string, leaseToken: string, leaseMs: number): Promise<HeartbeatResult> {
+  const now = scope.services.now();
+  const { count } = await scope.db.run.updateMany({
+    where: { id: runId, leaseToken, state: { in: ['PREPARING', 'INITIALIZING', 'PLANNING', 'PREPARING_APPLY', 'APPLYING', 'PERFORMING'] } },
+    data: { heartbeatAt: now, leaseExpiresAt: new Date(now.getTime() + leaseMs) },
+  });
+  if (count === 1) return { held: true };
+  const run = await scope.db.run.findUnique({ where: { id: runId }, select: { state: true } });
+  return { held: false, state: run?.state ?? null };
+}
+
+/** A worker's transition, refused unless it still holds the lease. */
+export function advance(
+  scope: AccountScope,
+  runId: string,
+  leaseToken: string,
+  event: RunEvent,
+  options: { reason?: string | null; update?: Prisma.RunUncheckedUpdateInput; actorId: string },
+): Promise<Run> {
+  return applyRunEvent(scope, runId, event, {
+    actor: { kind: 'WORKER', id: options.actorId, name: `worker ${options.actorId}` },
+    reason: options.reason ?? null,
+    leaseToken,
+    ...(options.update ? { update: options.update } : {}),
+  });
+}
+
+/** Records the commit resolved by the worker (when it could not be resolved at trigger time). */
+export async function recordCommit(scope: AccountScope, runId: string, leaseToken: string, commit: { sha: string; message: string }): Promise<void> {
+  const { count } = await scope.db.run.updateMany({
+    where: { id: runId, leaseToken },
+    data: { commitSha: commit.sha, commitMessage: commit.message },
+  });
+  if (count !== 1) throw new LeaseLostError(runId, 'PREPARING');
+}
+
+/** Fails the phase with a short reason (the details are in the log). Lease-fenced. */
+export async function failPhase(scope: AccountScope, runId: string, leaseToken: string, message: string, actorId: string): Promise<Run> {
+  return advance(scope, runId, leaseToken, { type: 'FAIL' }, { reason: message, update: { error: message }, actorId });
+}
+
+export interface PlanOutcome {
+  hasChanges: boolean;
+  summary: PlanSummary;
+  resourceChanges: ResourceChange[];
+  planFileSha256: string;
+  archive: Buffer;
+}
+
+/**
+ * Stores a successful plan: encrypted workspace archive, summary, resource changes and plan hash, and
+ * moves the run on in the same transaction: UNCONFIRMED, FINISHED (no changes, or a proposed run) or
+ * APPLYING (autodeploy, read from the stack now).
+ */
+export async function recordPlan(scope: AccountScope, runId: string, leaseToken: string, outcome: PlanOutcome, actorId: string): Promise<Run> {
+  const now = scope.services.now();
+  const effects = new AfterCommit();
+  const archiveSha256 = createHash('sha256').update(outcome.archive).digest('hex');
+  const run = await scope.db.transaction(
+    async (tx) => {
+      const current = await tx.run.findUnique({ where: { id: runId }, select: { stackId: true, leaseToken: true, state: true } });
+      if (!current) throw DomainError.notFound('Run', runId);
+      if (current.leaseToken !== leaseToken) throw new LeaseLostError(runId, current.state);
+      const stack = await tx.stack.findUniqueOrThrow({ where: { id: current.stackId }, select: { autodeploy: true } });
+      if (outcome.hasChanges) {
+        const ciphertext = scope.services.secretBox.seal(outcome.archive, sealContext.archive(tx.accountId, runId));
+        await tx.workspaceArchive.upsert({
+          where: { runId_accountId: { runId, accountId: tx.accountId } },
+          create: {
+            accountId: tx.accountId,
+            runId,
+            ciphertext,
+            sha256: archiveSha256,
+            sizeBytes: outcome.archive.length,
+            planFileSha256: outcome.planFileSha256,
+          },
+          update: { ciphertext, sha256: archiveSha256, sizeBytes: outcome.archive.length, planFileSha256: outcome.planFileSha256 },
+        });
+      }
+      const { add, change, destroy, replace } = outcome.summary;
+      return applyRunEventInTx(
+        tx,
+        runId,
+        { type: 'PLAN_SUCCEEDED', hasChanges: outcome.hasChanges, autodeploy: stack.autodeploy },
+        {
+          actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` },
+          leaseToken,
+          reason: outcome.hasChanges ? (stack.autodeploy ? 'Autodeploy: applying the plan' : null) : 'No changes',
+          update: {
+            hasChanges: outcome.hasChanges,
+            planSummary: { add, change, destroy, replace },
+            resourceChanges: outcome.resourceChanges as unknown as Prisma.InputJsonValue,
+            planFileSha256: outcome.planFileSha256,
+          },
+        },
+        now,
+        effects,
+      );
+    },
+    { timeoutMs: 60_000 },
+  );
+  effects.publish(scope);
+  return run;
+}
+
+/** The planned workspace for apply: decrypted and checked against the hash stored with it. */
+export async function loadPlanArchive(scope: AccountScope, runId: string): Promise<{ archive: Buffer; planFileSha256: string }> {
+  const row = await scope.db.workspaceArchive.findUnique({ where: { runId_accountId: { runId, accountId: scope.account.id } } });
+  if (!row) throw new DomainError('PRECONDITION_FAILED', `Run ${runId} has no stored plan to apply`);
+  const archive = scope.services.secretBox.open(row.ciphertext, sealContext.archive(scope.account.id, runId));
+  const sha256 = createHash('sha256').update(archive).digest('hex');
+  if (sha256 !== row.sha256) throw new DomainError('PRECONDITION_FAILED', `The stored plan of run ${runId} is corrupt (hash mismatch)`);
+  return { archive, planFileSha256: row.planFileSha256 };
+}
+
+export interface PhaseInputs {
+  variables: RunVariable[];
+  state: Buffer | null;
+  stateVersion: number | null;
+}
+
+/** Decrypted variables and the stack's current state for a phase. */
+export async function loadPhaseInputs(scope: AccountScope, stackId: string): Promise<PhaseInputs> {
+  const [variables, state] = await Promise.all([loadRunVariables(scope, stackId), loadCurrentState(scope, stackId)]);
+  return { variables, state: state?.bytes ?? null, stateVersion: state?.version ?? null };
+}

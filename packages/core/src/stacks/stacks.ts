@@ -1,0 +1,230 @@
+import { isRecordNotFound, isUniqueViolation, type Stack } from '@gantry/db';
+import { DomainError, LOCK_HOLDING_STATES, type RunState } from '@gantry/domain';
+import { classifyRepositoryUrl, GitInputError } from '@gantry/vcs';
+import { posix } from 'node:path';
+import { z } from 'zod';
+import { audit } from '../audit.ts';
+import { assertAdmin, assertCanWrite } from '../authz.ts';
+import type { AccountScope } from '../context.ts';
+import { parseInput } from '../validation.ts';
+import { promoteQueuedRuns } from '../runs/transition.ts';
+
+const repositoryUrl = z
+  .string()
+  .trim()
+  .min(1, 'Enter the repository URL')
+  .max(2048)
+  .superRefine((value, ctx) => {
+    try {
+      classifyRepositoryUrl(value);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          error instanceof GitInputError
+            ? `${error.message}. Use https://…, ssh://…, user@host:path, file://… or an absolute path`
+            : 'Not a repository URL',
+      });
+    }
+  });
+
+const branch = z
+  .string()
+  .trim()
+  .min(1, 'Enter a branch')
+  .max(255)
+  .refine(
+    // git check-ref-format's main rules; the exact check happens when the branch is resolved.
+    (b) => !/(^[-/.])|([/.]$)|\.\.|[\s~^:?*[\\\x00-\x1f\x7f]|@\{|\/\/|\.lock$/.test(b),
+    'Not a valid branch name',
+  );
+
+const projectRoot = z
+  .string()
+  .trim()
+  .max(1024)
+  .transform((p) => p.replace(/^\.\/+/, '').replace(/\/+$/, ''))
+  .refine((p) => !p.startsWith('/'), 'Use a path relative to the repository root')
+  .refine((p) => p === '' || p.split('/').every((part) => part !== '..' && part !== ''), 'Use a path inside the repository (no ".." or empty parts)')
+  .transform((p) => (p === '.' ? '' : posix.normalize(p || '.').replace(/^\.$/, '')));
+
+const label = z
+  .string()
+  .trim()
+  .min(1, 'Labels cannot be empty')
+  .max(64, 'Labels are at most 64 characters')
+  .regex(/^[^\s,]+$/, 'Labels cannot contain spaces or commas');
+
+export const stackInput = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, 'Name the stack')
+    .max(100, 'Use at most 100 characters')
+    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes and underscores'),
+  description: z.string().trim().max(5000).optional().default(''),
+  labels: z
+    .array(label)
+    .max(50, 'At most 50 labels')
+    .optional()
+    .default([])
+    .transform((labels) => [...new Set(labels)]),
+  repositoryUrl,
+  branch,
+  projectRoot: projectRoot.optional().default(''),
+  vendor: z.enum(['OPENTOFU', 'TERRAFORM']).optional().default('OPENTOFU'),
+  vendorVersion: z
+    .string()
+    .trim()
+    .regex(/^\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/, 'Use a version like 1.6.2')
+    .nullish()
+    .transform((v) => v || null),
+  autodeploy: z.boolean().optional().default(false),
+});
+export type StackInput = z.input<typeof stackInput>;
+
+export const stackUpdateInput = stackInput.partial().extend({ id: z.string().min(1) });
+export type StackUpdateInput = z.input<typeof stackUpdateInput>;
+
+export const stackListInput = z
+  .object({ search: z.string().trim().max(200).optional(), labels: z.array(z.string().trim().min(1)).max(50).optional() })
+  .optional();
+
+export interface StackView {
+  id: string;
+  name: string;
+  description: string;
+  labels: string[];
+  repositoryUrl: string;
+  branch: string;
+  projectRoot: string;
+  vendor: 'OPENTOFU' | 'TERRAFORM';
+  vendorVersion: string | null;
+  autodeploy: boolean;
+  lockedReason: string | null;
+  lockedByRunId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface StackListItem extends StackView {
+  lastRun: { id: string; state: RunState; createdAt: Date; commitSha: string | null } | null;
+}
+
+export function toStackView(stack: Stack): StackView {
+  return {
+    id: stack.id,
+    name: stack.name,
+    description: stack.description,
+    labels: stack.labels,
+    repositoryUrl: stack.repositoryUrl,
+    branch: stack.branch,
+    projectRoot: stack.projectRoot,
+    vendor: stack.vendor,
+    vendorVersion: stack.vendorVersion,
+    autodeploy: stack.autodeploy,
+    lockedReason: stack.lockedReason,
+    lockedByRunId: stack.lockedByRunId,
+    createdAt: stack.createdAt,
+    updatedAt: stack.updatedAt,
+  };
+}
+
+function duplicateName(name: string): DomainError {
+  return DomainError.conflict(`A stack named "${name}" already exists in this account`, 'name');
+}
+
+export async function listStacks(scope: AccountScope, rawInput?: z.input<typeof stackListInput>): Promise<StackListItem[]> {
+  const input = parseInput(stackListInput, rawInput) ?? {};
+  const stacks = await scope.db.stack.findMany({
+    where: {
+      ...(input.search
+        ? {
+            OR: [
+              { name: { contains: input.search, mode: 'insensitive' as const } },
+              { description: { contains: input.search, mode: 'insensitive' as const } },
+              { labels: { has: input.search } },
+            ],
+          }
+        : {}),
+      ...(input.labels?.length ? { labels: { hasEvery: input.labels } } : {}),
+    },
+    orderBy: { name: 'asc' },
+    include: {
+      runs: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1, select: { id: true, state: true, createdAt: true, commitSha: true } },
+    },
+  });
+  return stacks.map(({ runs, ...stack }) => ({ ...toStackView(stack as Stack), lastRun: runs[0] ?? null }));
+}
+
+export async function getStack(scope: AccountScope, id: string): Promise<StackView> {
+  const stack = await scope.db.stack.findUnique({ where: { id } });
+  if (!stack) throw DomainError.notFound('Stack', id);
+  return toStackView(stack);
+}
+
+export async function createStack(scope: AccountScope, rawInput: StackInput): Promise<StackView> {
+  assertCanWrite(scope);
+  const input = parseInput(stackInput, rawInput);
+  const space = await scope.db.space.findFirst({ orderBy: { createdAt: 'asc' } });
+  if (!space) throw new DomainError('PRECONDITION_FAILED', 'This account has no space to put stacks in');
+  try {
+    return await scope.db.transaction(async (tx) => {
+      const stack = await tx.stack.create({ data: { ...input, accountId: tx.accountId, spaceId: space.id } });
+      await audit(tx, scope.actor, 'stack.create', { type: 'Stack', id: stack.id }, { name: stack.name });
+      return toStackView(stack);
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, ['name'])) throw duplicateName(input.name);
+    throw error;
+  }
+}
+
+export async function updateStack(scope: AccountScope, rawInput: StackUpdateInput): Promise<StackView> {
+  assertCanWrite(scope);
+  const { id, ...changes } = parseInput(stackUpdateInput, rawInput);
+  // `partial()` keeps defaults for absent keys; only write what the caller sent.
+  const sent = Object.fromEntries(Object.entries(changes).filter(([key]) => key in (rawInput as object)));
+  try {
+    return await scope.db.transaction(async (tx) => {
+      const stack = await tx.stack.update({ where: { id }, data: sent });
+      await audit(tx, scope.actor, 'stack.update', { type: 'Stack', id }, { fields: Object.keys(sent) });
+      return toStackView(stack);
+    });
+  } catch (error) {
+    if (isRecordNotFound(error)) throw DomainError.notFound('Stack', id);
+    if (isUniqueViolation(error, ['name'])) throw duplicateName(String(sent.name));
+    throw error;
+  }
+}
+
+/** Deletes a stack with its runs, variables and state. Refused while a run is active. */
+export async function deleteStack(scope: AccountScope, id: string): Promise<{ id: string }> {
+  assertAdmin(scope);
+  return scope.db.transaction(async (tx) => {
+    if (!(await tx.lockStack(id))) throw DomainError.notFound('Stack', id);
+    const active = await tx.run.findFirst({
+      where: { stackId: id, state: { in: [...LOCK_HOLDING_STATES] } },
+      select: { id: true, state: true },
+    });
+    if (active)
+      throw new DomainError('INVALID_STATE', `Run ${active.id} is ${active.state}; stop or discard it before deleting the stack`);
+    await tx.stack.delete({ where: { id } });
+    await audit(tx, scope.actor, 'stack.delete', { type: 'Stack', id });
+    return { id };
+  });
+}
+
+/** Clears the lock left by an interrupted apply, after a human checked the infrastructure. */
+export async function unlockStack(scope: AccountScope, id: string): Promise<StackView> {
+  assertCanWrite(scope);
+  const { effects, view } = await scope.db.transaction(async (tx) => {
+    if (!(await tx.lockStack(id))) throw DomainError.notFound('Stack', id);
+    const stack = await tx.stack.update({ where: { id }, data: { lockedReason: null, lockedByRunId: null } });
+    await audit(tx, scope.actor, 'stack.unlock', { type: 'Stack', id });
+    const effects = await promoteQueuedRuns(tx, id, scope.services.now());
+    return { effects, view: toStackView(stack) };
+  });
+  effects.publish(scope);
+  return view;
+}
