@@ -163,7 +163,7 @@ async function readOutputs(
   command: Parameters<PhaseContext<ApplyStage>['run']>[2],
   secrets: readonly string[],
 ): Promise<Record<string, StackOutput>> {
-  const result = await context.run(stage, 'output', command, { captureStdout: true });
+  const result = await context.run(stage, 'output', command, { captureStdout: true, quiet: true });
   let parsed: Record<string, { value?: unknown; sensitive?: boolean; type?: unknown }>;
   try {
     parsed = JSON.parse(result.stdout || '{}');

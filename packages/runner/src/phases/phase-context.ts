@@ -85,9 +85,13 @@ export class PhaseContext<Stage extends string> {
     stage: Stage,
     step: string,
     command: { binary: string; displayName: string; args: string[]; cwd: string; env: Record<string, string> },
-    options: { okExitCodes?: number[]; captureStdout?: boolean } = {},
+    options: { okExitCodes?: number[]; captureStdout?: boolean; quiet?: boolean } = {},
   ): Promise<ProcessResult> {
     this.throwIfCanceled();
+    if (!options.quiet) {
+      const shown = command.args.map((arg) => arg.split(this.workspaceDir).join('<workspace>'));
+      this.info(stage, `Running ${[command.displayName, ...shown].join(' ')}`);
+    }
     const okExitCodes = options.okExitCodes ?? [0];
     const output = createMaskedOutput(createSecretMasker(this.secrets), (text) => this.options.log(stage, text));
     let tail = '';

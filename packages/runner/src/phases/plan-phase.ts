@@ -114,7 +114,7 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
 
     stage = 'INITIALIZING';
     await enterStage(context, input, stage);
-    await context.run(stage, 'version', command(['version']));
+    await context.run(stage, 'version', command(['version']), { quiet: true });
     await context.run(stage, 'init', command(['init', '-input=false']));
 
     stage = 'PLANNING';
@@ -123,7 +123,10 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
     const plan = await context.run(stage, 'plan', command(['plan', '-input=false', '-detailed-exitcode', `-out=${planFile}`]), {
       okExitCodes: [0, 2],
     });
-    const show = await context.run(stage, 'show', command(['show', '-json', planFile]), { captureStdout: true });
+    const show = await context.run(stage, 'show', command(['show', '-json', planFile]), {
+      captureStdout: true,
+      quiet: true,
+    });
     let planJson: PlanJson;
     try {
       planJson = parsePlanJson(show.stdout);

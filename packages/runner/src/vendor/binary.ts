@@ -1,5 +1,5 @@
 import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, stat } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import { RunnerError } from '../errors.ts';
@@ -59,9 +59,10 @@ export async function resolveVendorBinary(
   if (!isAbsolute(path)) {
     throw new RunnerError('VENDOR_NOT_FOUND', `The ${vendor.kind} binary path must be absolute: ${path}`);
   }
-  try {
-    await access(path, constants.X_OK);
-  } catch {
+  // access(X_OK) alone says yes to root for files without execute bits.
+  const info = await stat(path).catch(() => null);
+  const executable = info?.isFile() && (info.mode & 0o111) !== 0 && (await access(path, constants.X_OK).then(() => true, () => false));
+  if (!executable) {
     throw new RunnerError('VENDOR_NOT_FOUND', `The ${vendor.kind} binary is missing or not executable: ${path}`);
   }
   return path;
