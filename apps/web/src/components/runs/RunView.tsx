@@ -1,0 +1,334 @@
+'use client';
+
+import {
+  Alert,
+  Badge,
+  commitTitle,
+  commitUrl,
+  cx,
+  formatDuration,
+  formatExactTime,
+  IconClock,
+  isLogPhase,
+  isTerminalState,
+  LogViewer,
+  PlanSummary,
+  RelativeTime,
+  ResourceChanges,
+  RunTimeline,
+  shortSha,
+  StateBadge,
+} from '@gantry/ui';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
+import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useAccount } from '@/lib/account.tsx';
+import type { RunDetail } from '@/lib/api-types.ts';
+import { errorCode, errorMessage } from '@/lib/errors.ts';
+import { paths } from '@/lib/paths.ts';
+import { defaultPhase, phaseFromHash } from '@/lib/run-phase.ts';
+import { shortRunId, triggerReasonLabel } from '@/lib/runs.ts';
+import { useTRPC } from '@/lib/trpc.tsx';
+import { useRunEvents, type RunStateEvent, type StreamStatus } from '@/lib/use-run-events.ts';
+import { Elapsed } from '../Elapsed.tsx';
+import { RunActions } from './RunActions.tsx';
+
+/** The run screen: header with actions, state timeline, plan, and the live log of a phase. */
+export function RunView({ stackId, runId }: { stackId: string; runId: string }) {
+  const trpc = useTRPC();
+  const account = useAccount();
+  const queryClient = useQueryClient();
+  const runKey = trpc.runs.get.queryKey({ id: runId });
+  const [streamFailed, setStreamFailed] = useState(false);
+  const run = useQuery({
+    ...trpc.runs.get.queryOptions({ id: runId }),
+    // The event stream drives updates; poll only if it is unavailable and the run is still going.
+    refetchInterval: (q) => (streamFailed && q.state.data && !isTerminalState(q.state.data.state) ? 3_000 : false),
+  });
+
+  const onState = useCallback(
+    (event: RunStateEvent) => {
+      // Move the state and the timeline at once, then fetch what the transition changed
+      // (plan summary, resource changes, who confirmed…).
+      queryClient.setQueryData(runKey, (old) => {
+        if (!old || old.state === event.state) return old;
+        const at = event.at ? new Date(event.at) : new Date();
+        return {
+          ...old,
+          state: event.state,
+          transitions: [...old.transitions, { state: event.state, at, actor: { kind: 'SYSTEM', name: null }, reason: event.reason }],
+        };
+      });
+      void queryClient.invalidateQueries({ queryKey: runKey });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey({ stackId }) });
+    },
+    [queryClient, runKey, trpc, stackId],
+  );
+  const onEnd = useCallback(() => void queryClient.invalidateQueries({ queryKey: runKey }), [queryClient, runKey]);
+  const { log, version, status } = useRunEvents(account.slug, runId, onState, onEnd);
+  useEffect(() => setStreamFailed(status === 'unavailable'), [status]);
+
+  const [picked, setPicked] = useState<string | null>(null);
+  const [hashPhase, setHashPhase] = useState<string | null>(null);
+  useEffect(() => {
+    const read = () => setHashPhase(phaseFromHash(window.location.hash));
+    read();
+    window.addEventListener('hashchange', read);
+    return () => window.removeEventListener('hashchange', read);
+  }, []);
+
+  // `version` changes whenever the log does: recompute the phases and lines from it.
+  const phases = useMemo(() => log.phaseNames(), [log, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const data = run.data;
+  const selected = picked ?? hashPhase ?? defaultPhase(data?.state, phases);
+  const lines = useMemo(() => (selected ? log.lines(selected) : []), [log, selected, version]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  if (run.isError) {
+    const missing = errorCode(run.error) === 'NOT_FOUND';
+    return (
+      <div className="px-6 py-6">
+        <Alert title={missing ? 'Run not found' : 'Could not load the run'}>
+          {missing ? 'It was deleted, or it belongs to another account.' : errorMessage(run.error)}{' '}
+          <Link href={paths.stack(account.slug, stackId)} className="underline">
+            Back to the stack
+          </Link>
+        </Alert>
+      </div>
+    );
+  }
+  if (!data) return <RunSkeleton />;
+
+  const live = !isTerminalState(data.state) && status !== 'ended';
+  const selectPhase = (phase: string) => {
+    setPicked(phase);
+    if (window.location.hash) history.replaceState(null, '', window.location.pathname + window.location.search);
+    setHashPhase(null);
+  };
+
+  return (
+    <>
+      <RunHeader run={data} stackId={stackId} />
+      <div className="grid gap-5 px-6 py-4 lg:grid-cols-[15rem_minmax(0,1fr)]">
+        <aside className="space-y-4">
+          <section aria-labelledby="timeline-title" className="rounded-lg border border-line bg-surface p-2">
+            <h2 id="timeline-title" className="px-2 pt-1 pb-2 text-xs font-semibold tracking-wide text-muted uppercase">
+              Timeline
+            </h2>
+            <RunTimeline transitions={data.transitions} selected={selected} hasLog={(s) => phases.includes(s) || (isLogPhase(s) && s === data.state)} onSelect={selectPhase} />
+          </section>
+        </aside>
+        <div className="min-w-0 space-y-4">
+          {data.state === 'QUEUED' && data.queueReason ? (
+            <Alert tone="info" title="Waiting in the queue">
+              {data.queueReason}
+            </Alert>
+          ) : null}
+          {data.state === 'FAILED' && data.error ? (
+            <Alert title="The run failed">
+              <p className="font-mono text-xs whitespace-pre-wrap">{data.error}</p>
+              <p className="mt-1">Check the log below for details, fix the cause and press Retry.</p>
+            </Alert>
+          ) : null}
+          {data.state === 'UNCONFIRMED' ? (
+            <Alert tone="warning" title="This plan waits for your confirmation">
+              Review the changes below. Confirm applies exactly this plan; Discard ends the run without changing anything.
+            </Alert>
+          ) : null}
+          {data.planSummary ? <PlanSection run={data} /> : null}
+          <section aria-labelledby="log-title" className="space-y-2">
+            <div className="flex flex-wrap items-center gap-2">
+              <h2 id="log-title" className="text-sm font-semibold">
+                Log
+              </h2>
+              {phases.length > 0 || (selected && isLogPhase(selected)) ? (
+                <div role="group" aria-label="Phase" className="flex flex-wrap gap-1">
+                  {unique([...phases, ...(selected && !phases.includes(selected) ? [selected] : [])]).map((phase) => (
+                    <button
+                      key={phase}
+                      type="button"
+                      aria-pressed={phase === selected}
+                      onClick={() => selectPhase(phase)}
+                      className={cx(
+                        'rounded px-2 py-0.5 text-xs font-medium',
+                        phase === selected ? 'bg-fg text-bg' : 'bg-subtle text-muted hover:text-fg',
+                      )}
+                    >
+                      {phase.replace(/_/g, ' ').toLowerCase()}
+                    </button>
+                  ))}
+                </div>
+              ) : null}
+            </div>
+            {selected ? (
+              <LogViewer
+                lines={lines}
+                phase={selected}
+                live={live && selected === data.state}
+                status={<StreamIndicator status={status} />}
+                empty={selected === data.state ? 'Waiting for output…' : 'This phase wrote no output.'}
+                className="h-[min(70vh,48rem)]"
+              />
+            ) : (
+              <div className="rounded-lg border border-dashed border-line px-4 py-8 text-center text-sm text-muted">
+                {data.state === 'QUEUED' || data.state === 'READY'
+                  ? 'The log appears here as soon as a worker picks up the run.'
+                  : 'This run has no log output.'}{' '}
+                <StreamIndicator status={status} />
+              </div>
+            )}
+          </section>
+        </div>
+      </div>
+    </>
+  );
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
+function RunHeader({ run, stackId }: { run: RunDetail; stackId: string }) {
+  const account = useAccount();
+  const link = run.commitSha ? commitUrl(run.stack.repositoryUrl, run.commitSha) : null;
+  const title = commitTitle(run.commitMessage) || `Run ${shortRunId(run.id)}`;
+  const sha = run.commitSha ? (
+    link ? (
+      <a href={link} className="font-mono hover:text-accent hover:underline" target="_blank" rel="noreferrer">
+        {shortSha(run.commitSha)}
+      </a>
+    ) : (
+      <span className="font-mono" title={run.commitSha}>
+        {shortSha(run.commitSha)}
+      </span>
+    )
+  ) : (
+    <span>—</span>
+  );
+  const ended = isTerminalState(run.state);
+  return (
+    <header className="border-b border-line bg-surface px-6 pt-4 pb-3">
+      <nav aria-label="Breadcrumb" className="mb-1 text-xs text-muted">
+        <Link href={paths.stacks(account.slug)} className="hover:text-fg hover:underline">
+          Stacks
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <Link href={paths.stack(account.slug, stackId)} className="hover:text-fg hover:underline">
+          {run.stack.name}
+        </Link>
+        <span aria-hidden="true"> / </span>
+        <span>Run {shortRunId(run.id)}</span>
+      </nav>
+      <div className="flex flex-wrap items-start justify-between gap-3">
+        <div className="min-w-0">
+          <div className="flex items-center gap-2.5">
+            <StateBadge state={run.state} size="md" />
+            <h1 className="truncate text-lg font-semibold tracking-tight" title={run.commitMessage ?? undefined}>
+              {title}
+            </h1>
+          </div>
+          <dl className="mt-2 grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 text-xs sm:flex sm:flex-wrap sm:gap-x-5">
+            <Meta label="Commit">{sha}</Meta>
+            <Meta label="Triggered by">
+              {run.triggeredBy?.name ?? 'Gantry'} · {triggerReasonLabel(run.triggerReason).toLowerCase()}
+            </Meta>
+            <Meta label="Created">
+              <RelativeTime value={run.createdAt} />
+            </Meta>
+            <Meta label="Duration">
+              <span className="inline-flex items-center gap-1">
+                <IconClock size={12} className="text-muted" />
+                {run.durationMs !== null ? formatDuration(run.durationMs) : !ended ? <Elapsed since={run.createdAt} /> : '—'}
+              </span>
+            </Meta>
+            <Meta label="Type">
+              <Badge tone="muted">{run.type.toLowerCase()}</Badge>
+            </Meta>
+            {run.confirmedBy ? (
+              <Meta label="Confirmed by">
+                {run.confirmedBy.name}
+                {run.confirmedAt ? (
+                  <>
+                    {' '}
+                    <time dateTime={new Date(run.confirmedAt).toISOString()} title={formatExactTime(run.confirmedAt)} className="text-muted">
+                      (<RelativeTime value={run.confirmedAt} />)
+                    </time>
+                  </>
+                ) : null}
+              </Meta>
+            ) : null}
+          </dl>
+        </div>
+        <RunActions runId={run.id} stackId={stackId} state={run.state} />
+      </div>
+    </header>
+  );
+}
+
+function Meta({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="contents sm:flex sm:items-baseline sm:gap-1.5">
+      <dt className="text-muted">{label}</dt>
+      <dd className="min-w-0 text-fg">{children}</dd>
+    </div>
+  );
+}
+
+function PlanSection({ run }: { run: RunDetail }) {
+  const [open, setOpen] = useState(true);
+  const summary = run.planSummary!;
+  return (
+    <section aria-labelledby="plan-title" className="rounded-lg border border-line bg-surface">
+      <div className="flex flex-wrap items-center justify-between gap-3 border-b border-line px-3 py-2.5">
+        <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
+          <h2 id="plan-title" className="text-sm font-semibold">
+            Plan
+          </h2>
+          <PlanSummary summary={summary} />
+        </div>
+        {run.resourceChanges && run.resourceChanges.length > 0 ? (
+          <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)} className="text-xs font-medium text-accent hover:underline">
+            {open ? 'Hide resource changes' : `Show resource changes (${run.resourceChanges.length})`}
+          </button>
+        ) : null}
+      </div>
+      {open && run.resourceChanges ? <ResourceChanges changes={run.resourceChanges} /> : null}
+    </section>
+  );
+}
+
+const STATUS_TEXT: Record<StreamStatus, string> = {
+  connecting: 'Connecting…',
+  live: 'Live',
+  reconnecting: 'Reconnecting…',
+  ended: 'Complete',
+  unavailable: 'Live updates unavailable — reload to retry',
+};
+
+function StreamIndicator({ status }: { status: StreamStatus }) {
+  return (
+    <span className="inline-flex items-center gap-1.5" role="status">
+      <span
+        aria-hidden="true"
+        className={cx(
+          'size-1.5 rounded-full',
+          status === 'live' && 'animate-pulse bg-emerald-500',
+          status === 'ended' && 'bg-zinc-400',
+          (status === 'connecting' || status === 'reconnecting') && 'animate-pulse bg-amber-500',
+          status === 'unavailable' && 'bg-red-500',
+        )}
+      />
+      {STATUS_TEXT[status]}
+    </span>
+  );
+}
+
+function RunSkeleton() {
+  return (
+    <div className="px-6 py-6" aria-busy="true">
+      <p className="sr-only">Loading run…</p>
+      <div className="h-5 w-72 animate-pulse rounded bg-subtle" />
+      <div className="mt-3 h-3 w-96 animate-pulse rounded bg-subtle" />
+      <div className="mt-8 h-96 animate-pulse rounded-lg bg-subtle" />
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+'use client';
+
+import { RunLog } from '@gantry/ui';
+import { useEffect, useRef, useState } from 'react';
+import { paths } from './paths.ts';
+
+export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unavailable';
+
+export interface RunStateEvent {
+  state: string;
+  at: string | null;
+  reason: string | null;
+}
+
+/**
+ * Subscribes to a run's event stream (SSE): log chunks accumulate in a RunLog, state changes are
+ * handed to `onState`. The browser reconnects by itself after a network error and resumes with
+ * Last-Event-ID (the seq of the last chunk), and RunLog drops any chunk it already has. Renders are
+ * batched to one per animation frame however fast chunks arrive.
+ */
+export function useRunEvents(accountSlug: string, runId: string, onState: (event: RunStateEvent) => void, onEnd?: () => void) {
+  const [log, setLog] = useState(() => new RunLog());
+  const [version, setVersion] = useState(0);
+  const [status, setStatus] = useState<StreamStatus>('connecting');
+  const handlers = useRef({ onState, onEnd });
+  handlers.current = { onState, onEnd };
+
+  useEffect(() => {
+    const runLog = new RunLog();
+    setLog(runLog);
+    setVersion(0);
+    setStatus('connecting');
+    const source = new EventSource(paths.runEvents(accountSlug, runId));
+    let frame: number | null = null;
+    const flush = () => {
+      frame = null;
+      setVersion(runLog.version);
+    };
+    const schedule = () => {
+      if (frame === null) frame = requestAnimationFrame(flush);
+    };
+
+    source.addEventListener('open', () => setStatus('live'));
+    source.addEventListener('log', (event) => {
+      const chunk = parseJson((event as MessageEvent<string>).data);
+      if (chunk && typeof chunk.seq === 'number' && typeof chunk.state === 'string' && typeof chunk.text === 'string') {
+        if (runLog.append({ seq: chunk.seq, state: chunk.state, text: chunk.text })) schedule();
+      }
+    });
+    source.addEventListener('state', (event) => {
+      const data = parseJson((event as MessageEvent<string>).data);
+      if (data && typeof data.state === 'string') {
+        handlers.current.onState({
+          state: data.state,
+          at: typeof data.at === 'string' ? data.at : null,
+          reason: typeof data.reason === 'string' ? data.reason : null,
+        });
+      }
+    });
+    source.addEventListener('end', () => {
+      source.close();
+      if (frame !== null) cancelAnimationFrame(frame);
+      flush();
+      setStatus('ended');
+      handlers.current.onEnd?.();
+    });
+    source.addEventListener('error', () => {
+      // CLOSED: the server refused (404, 401…) and the browser will not retry. CONNECTING: retrying.
+      setStatus(source.readyState === EventSource.CLOSED ? 'unavailable' : 'reconnecting');
+    });
+    return () => {
+      source.close();
+      if (frame !== null) cancelAnimationFrame(frame);
+    };
+  }, [accountSlug, runId]);
+
+  return { log, version, status };
+}
+
+function parseJson(text: string): Record<string, unknown> | null {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
