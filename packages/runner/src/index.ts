@@ -28,7 +28,9 @@ export {
 } from './plan/summarize.ts';
 export {
   buildRunEnvironment,
+  isReservedEnvironmentName,
   RESERVED_ENVIRONMENT_NAMES,
+  RESERVED_ENVIRONMENT_PREFIX,
   workspaceLayout,
   type BuildRunEnvironmentInput,
   type RunVariable,

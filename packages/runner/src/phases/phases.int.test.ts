@@ -20,6 +20,7 @@ import {
 } from '@gantry/test-support';
 import { PlanIntegrityError, RunCanceledError, RunnerError, VendorCommandError } from '../errors.ts';
 import type { RunVariable } from '../process/environment.ts';
+import { bundledTofuPath } from '../vendor/binary.ts';
 import { createArchive, extractArchive } from '../workspace/archive.ts';
 import { runApplyPhase, stateOutOf, type ApplyStage } from './apply-phase.ts';
 import { runPlanPhase, type PlanPhaseInput, type PlanStage } from './plan-phase.ts';
@@ -192,6 +193,31 @@ describe('plan and apply', () => {
     expect(result.hasChanges).toBe(false);
     expect(result.summary.hasChanges).toBe(false);
     expect(result.summary.resourceChanges).toEqual([]);
+  });
+
+  it('runs a Terraform-compatible binary given by path as vendor TERRAFORM', async () => {
+    const repo = await repoWith(terraformDataConfig({ count: 1 }));
+    const sink = logSink<PlanStage>();
+    const result = await runPlanPhase(
+      planInput(repo, {
+        workRoot: await freshDir('terraform-vendor'),
+        vendor: { kind: 'TERRAFORM', binary: bundledTofuPath() },
+        log: sink.log,
+      }),
+    );
+    expect(result.summary.add).toBe(1);
+    expect(sink.text('INITIALIZING')).toContain('Running terraform init -input=false');
+    // An apply with another vendor than the plan's is refused.
+    await expect(
+      runApplyPhase({
+        workRoot: await freshDir('terraform-vendor-apply'),
+        archive: result.archive,
+        expectedPlanSha256: result.planFileSha256,
+        vendor: OPENTOFU,
+        variables: [],
+        log: () => {},
+      }),
+    ).rejects.toThrow(/made with TERRAFORM/);
   });
 
   it('passes TF_VAR_ variables to OpenTofu', async () => {

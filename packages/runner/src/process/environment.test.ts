@@ -73,7 +73,7 @@ describe('buildRunEnvironment', () => {
     expect(build({ vendorBinary: '/usr/bin/terraform' }).PATH).toBe('/usr/bin:/usr/local/bin:/bin');
   });
 
-  it.each([...RESERVED_ENVIRONMENT_NAMES])('refuses a variable overriding %s', (name) => {
+  it.each([...RESERVED_ENVIRONMENT_NAMES, 'GANTRY_ANYTHING'])('refuses a variable overriding %s', (name) => {
     expect(() => build({ variables: [{ name, value: 'x' }] })).toThrow(/set by Gantry/);
     expect(() => build({ credentials: { [name]: 'x' } })).toThrow(RunnerError);
   });

@@ -24,7 +24,10 @@ export function workspaceLayout(workspaceDir: string): WorkspaceLayout {
   };
 }
 
-/** Variables Gantry sets itself; a stack variable may not replace them. */
+/**
+ * Variables Gantry sets itself (or that would move the workspace: TF_DATA_DIR must stay .terraform
+ * so the archive carries it); a stack variable may not replace them.
+ */
 export const RESERVED_ENVIRONMENT_NAMES: ReadonlySet<string> = new Set([
   'PATH',
   'HOME',
@@ -32,7 +35,15 @@ export const RESERVED_ENVIRONMENT_NAMES: ReadonlySet<string> = new Set([
   'TF_CLI_CONFIG_FILE',
   'TF_IN_AUTOMATION',
   'TF_INPUT',
+  'TF_DATA_DIR',
 ]);
+
+/** Prefix of the worker's own configuration; never part of a run's environment. */
+export const RESERVED_ENVIRONMENT_PREFIX = 'GANTRY_';
+
+export function isReservedEnvironmentName(name: string): boolean {
+  return RESERVED_ENVIRONMENT_NAMES.has(name) || name.startsWith(RESERVED_ENVIRONMENT_PREFIX);
+}
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SYSTEM_PATH = ['/usr/local/bin', '/usr/bin', '/bin'];
@@ -83,7 +94,7 @@ function assertUsableVariable(name: string, value: string, what: string): void {
   if (!VARIABLE_NAME.test(name)) {
     throw new RunnerError('INVALID_INPUT', `${what} name "${name}" is not a valid environment variable name`);
   }
-  if (RESERVED_ENVIRONMENT_NAMES.has(name)) {
+  if (isReservedEnvironmentName(name)) {
     throw new RunnerError('INVALID_INPUT', `${what} "${name}" is set by Gantry and cannot be overridden`);
   }
   if (typeof value !== 'string' || value.includes('\0')) {
