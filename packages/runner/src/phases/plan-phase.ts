@@ -4,6 +4,7 @@ import { RunCanceledError, RunnerError } from '../errors.ts';
 import { parsePlanJson, PlanJsonError, type PlanJson } from '../plan/plan-json.ts';
 import { summarizePlan, type PlanSummary } from '../plan/summarize.ts';
 import { buildRunEnvironment, type RunVariable } from '../process/environment.ts';
+import { runProcess } from '../process/run-process.ts';
 import {
   resolveVendorBinary,
   vendorCommandName,
@@ -93,6 +94,24 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
   try {
     await enterStage(context, input, stage);
     const binary = await resolveVendorBinary(input.vendor, input.vendorConfig);
+    const env = buildRunEnvironment({
+      workspaceDir: context.workspaceDir,
+      vendorBinary: binary,
+      variables: input.variables,
+      credentials: input.credentials,
+    });
+    // The version goes into the log; asking for it while git fetches costs no time.
+    const version = runProcess({
+      command: binary,
+      args: ['version'],
+      cwd: context.workspaceDir,
+      env,
+      captureStdout: true,
+      timeoutMs: 10_000,
+      killGraceMs: 1_000,
+    }).catch(
+      () => null,
+    );
     const sourceDir = join(context.workspaceDir, SOURCE_DIR);
     context.info(stage, `Checking out commit ${input.source.sha} from ${redactUrl(input.source.repositoryUrl)}`);
     await checkout(context, input, sourceDir);
@@ -104,17 +123,12 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
     } else if (input.stateIn && input.stateIn.length > 0) {
       await writeLocalState(projectDir, input.stateIn);
     }
-    const env = buildRunEnvironment({
-      workspaceDir: context.workspaceDir,
-      vendorBinary: binary,
-      variables: input.variables,
-      credentials: input.credentials,
-    });
     const command = (args: string[]) => ({ binary, displayName, args, cwd: projectDir, env });
 
     stage = 'INITIALIZING';
     await enterStage(context, input, stage);
-    await context.run(stage, 'version', command(['version']), { quiet: true });
+    const versionText = (await version)?.stdout.trim();
+    if (versionText) context.info(stage, versionText.split('\n')[0]!);
     await context.run(stage, 'init', command(['init', '-input=false']));
 
     stage = 'PLANNING';
