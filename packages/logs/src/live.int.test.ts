@@ -18,7 +18,7 @@ import {
   type LogEvent,
 } from './testing/int-helpers.ts';
 import { createPgLogChunkStore, createTestDatabase, type PgLogChunkStore } from './testing/pg-log-chunk-store.ts';
-import type { RunStreamEvent } from './types.ts';
+import type { LogChunkStore, RunStreamEvent } from './types.ts';
 import { createRunLogWriter } from './writer.ts';
 
 const ACCOUNT = 'acct_logs_test';
@@ -51,6 +51,12 @@ async function numSub(channel: string): Promise<number> {
   return Number(reply[1]);
 }
 
+/** Waits until a reader listens on the run's channel. */
+async function subscribed(runId: string) {
+  for (let i = 0; i < 250 && (await numSub(runEventsChannel(runId))) === 0; i++) await sleep(20);
+  expect(await numSub(runEventsChannel(runId))).toBeGreaterThan(0);
+}
+
 /** Subscribers go away asynchronously (the shared connection closes); wait up to a second. */
 async function subscribersAfterCleanup(channel: string): Promise<number> {
   for (let i = 0; i < 50 && (await numSub(channel)) > 0; i++) await sleep(20);
@@ -66,7 +72,7 @@ describe('live tail', () => {
     const reader = collect(streamRunEvents({ redis, store: readerStore, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000 }), (e) => {
       if (e.type === 'log') received.push({ at: Date.now(), event: e });
     });
-    await sleep(100); // the reader subscribed and read the (empty) store
+    await subscribed(runId);
 
     const writer = await createRunLogWriter({ redis: workerRedis, store, runId, state: 'PLANNING', flushIntervalMs: 20 });
     const written: Array<{ at: number; text: string }> = [];
@@ -129,6 +135,69 @@ describe('live tail', () => {
       expect(logs.map((e) => e.text).join('')).toBe(full);
       expect(events.at(-1)).toMatchObject({ type: 'end', state: 'FINISHED' });
     }
+  });
+
+  it('does not miss a chunk stored while the reader reads the store (subscribes first)', async () => {
+    const runId = newRunId();
+    const status = new FakeRunStatus('PLANNING');
+    const writer = await createRunLogWriter({ redis: workerRedis, store, runId, state: 'PLANNING' });
+    await writer.write('stored before\n');
+    await writer.flush();
+    let raced = false;
+    const racingStore: LogChunkStore = {
+      ...store,
+      readFrom: async (id, afterSeq, limit) => {
+        const rows = await store.readFrom(id, afterSeq, limit);
+        if (!raced) {
+          // After the reader's snapshot, before it sees the result: a batch is stored and announced.
+          raced = true;
+          await writer.write('stored during the read\n');
+          await writer.flush();
+        }
+        return rows;
+      },
+    };
+    let liveText = '';
+    const reader = collect(streamRunEvents({ redis, store: racingStore, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000 }), (e) => {
+      if (e.type === 'log') liveText += e.text;
+    });
+    for (let i = 0; i < 50 && !liveText.includes('during'); i++) await sleep(20);
+    expect(liveText).toBe('stored before\nstored during the read\n');
+    await writer.close();
+    await finishRun(runId, status);
+    expect(logsOf(await reader).map((e) => e.seq)).toEqual([0, 1]);
+  });
+
+  it('fills a gap in the Redis stream from the store (a batch the writer could not publish)', async () => {
+    const runId = newRunId();
+    const status = new FakeRunStatus('PLANNING');
+    let liveText = '';
+    const reader = collect(streamRunEvents({ redis, store, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000 }), (e) => {
+      if (e.type === 'log') liveText += e.text;
+    });
+    await sleep(50);
+    const flakyRedis = connectRedis();
+    await flakyRedis.ping();
+    const writer = await createRunLogWriter({ redis: flakyRedis, store, runId, state: 'PLANNING' });
+    await writer.write('a: published\n');
+    await writer.flush();
+    // The worker loses its Redis connection for one batch.
+    const closed = new Promise((resolve) => flakyRedis.once('end', resolve));
+    flakyRedis.disconnect();
+    await closed;
+    await writer.write('b: stored only\n');
+    await writer.flush();
+    await flakyRedis.connect();
+    await writer.write('c: published again\n');
+    await writer.flush();
+    for (let i = 0; i < 50 && !liveText.includes('c:'); i++) await sleep(20);
+    // Seen live, in order, long before the safety poll: the reader read the gap from Postgres.
+    expect(liveText).toBe('a: published\nb: stored only\nc: published again\n');
+    expect(writer.stats.batchesNotPublished).toBe(1);
+    await writer.close();
+    await flakyRedis.quit();
+    await finishRun(runId, status);
+    expect(logsOf(await reader).map((e) => e.seq)).toEqual([0, 1, 2]);
   });
 
   it('resumes from Last-Event-ID without repeating or skipping', async () => {
@@ -215,16 +284,17 @@ describe('live tail', () => {
     const runId = newRunId();
     const status = new FakeRunStatus('PLANNING');
     const reader = collect(streamRunEvents({ redis, store, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000 }));
-    await sleep(50);
+    await subscribed(runId);
     const plan = await createRunLogWriter({ redis: workerRedis, store, runId, state: 'PLANNING' });
     await plan.write('Plan: 1 to add\n');
     await plan.close();
-    status.status = { terminal: false, state: 'UNCONFIRMED' };
+    status.status = { terminal: false, state: 'UNCONFIRMED', at: '2026-11-25T10:00:00Z' };
     await publishRunEvent(workerRedis, { runId, accountId: ACCOUNT, state: 'UNCONFIRMED', at: '2026-11-25T10:00:00Z' });
     // Apply runs on another worker with its own connection.
     const otherWorker = connectRedis();
     const apply = await createRunLogWriter({ redis: otherWorker, store, runId, state: 'APPLYING' });
-    status.status = { terminal: false, state: 'APPLYING' };
+    // The database and the event agree; whichever the reader sees first is emitted, once.
+    status.status = { terminal: false, state: 'APPLYING', at: '2026-11-25T10:01:00Z', reason: 'confirmed by ada' };
     await publishRunEvent(workerRedis, { runId, accountId: ACCOUNT, state: 'APPLYING', at: '2026-11-25T10:01:00Z', reason: 'confirmed by ada' });
     await apply.write('Apply complete!\n');
     await apply.close();

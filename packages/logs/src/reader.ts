@@ -125,14 +125,14 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
     return { chunks: await store.readFrom(runId, lastSent, pageSize), from: 'store' };
   };
 
-  /** Emits every chunk available after lastSent. */
-  async function* drain(preferRedis: boolean): AsyncGenerator<RunStreamEvent, void> {
-    for (;;) {
+  /** Emits the chunks available after lastSent, up to seq `upTo`. */
+  async function* drain(preferRedis: boolean, upTo = Number.POSITIVE_INFINITY): AsyncGenerator<RunStreamEvent, void> {
+    while (lastSent < upTo) {
       if (signal.aborted) return;
       const page = await nextPage(preferRedis);
       for (const chunk of page.chunks) {
         if (chunk.seq <= lastSent) continue;
-        if (signal.aborted) return;
+        if (chunk.seq > upTo || signal.aborted) return;
         yield { type: 'log', seq: chunk.seq, state: chunk.state, text: chunk.text };
         lastSent = chunk.seq;
       }
@@ -151,7 +151,9 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
   }
 
   const wakeup = new Wakeup();
-  const stateMessages: RunStateEvent[] = [];
+  // Messages in arrival order, so a state change is emitted after the chunks stored before it and
+  // before those stored after it. Consecutive "stored" notices are merged: the queue stays small.
+  const incoming: Array<{ kind: 'state'; event: RunStateEvent } | { kind: 'stored'; lastSeq: number }> = [];
   let reconnected = false;
   let subscription: ChannelSubscription | null = null;
   let subscribed = false;
@@ -160,10 +162,14 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
       subscription = subscribeChannel(redis, runEventsChannel(runId), {
         onMessage: (message) => {
           const event = parseRunStateEvent(message);
+          const last = incoming.at(-1);
           if (event) {
-            if (event.runId === runId) stateMessages.push(event);
+            if (event.runId !== runId) return;
+            incoming.push({ kind: 'state', event });
           } else if (isLogNotice(message, runId)) {
             announcedSeq = Math.max(announcedSeq, message.lastSeq);
+            if (last?.kind === 'stored') last.lastSeq = Math.max(last.lastSeq, message.lastSeq);
+            else incoming.push({ kind: 'stored', lastSeq: message.lastSeq });
           } else {
             return;
           }
@@ -204,13 +210,18 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
       if (why === 'aborted') return;
       const catchUp = why === 'timeout' || reconnected || !live;
       reconnected = false;
-      yield* drain(!catchUp);
       let recheck = catchUp;
-      while (stateMessages.length > 0) {
-        const event = stateMessages.shift()!;
-        recheck = true;
-        if (event.state !== lastState) yield stateEvent(event.state, event.at, event.reason);
+      while (incoming.length > 0 && !signal.aborted) {
+        const message = incoming.shift()!;
+        if (message.kind === 'stored') {
+          yield* drain(!catchUp, message.lastSeq);
+        } else {
+          recheck = true;
+          if (message.event.state !== lastState) yield stateEvent(message.event.state, message.event.at, message.event.reason);
+        }
       }
+      if (catchUp) yield* drain(false);
+      // After the queue, so the database's (possibly newer) state does not overtake queued chunks.
       if (recheck && !signal.aborted) {
         status = await options.isTerminal();
         if (status.state !== lastState) yield stateEvent(status.state, status.at, status.reason);
