@@ -7,7 +7,7 @@ import type { BuiltinDef } from '../types.ts';
 import { formatFloat } from './gofloat.ts';
 import { arr, codePoints, def, goQuote, str, utf8Bytes } from './helpers.ts';
 
-type Arg =
+export type Arg =
   | { kind: 'int'; v: bigint } // Go int (64-bit)
   | { kind: 'bigint'; v: bigint } // *big.Int
   | { kind: 'float'; v: number }
@@ -241,7 +241,7 @@ function formatArg(a: Arg, verb: string, spec: Spec): string {
 }
 
 /** Go's fmt.Sprintf over already-converted arguments. */
-function goSprintf(format: string, args: Arg[]): string {
+export function goSprintf(format: string, args: Arg[]): string {
   let out = '';
   let argNum = 0;
   let reordered = false;
