@@ -87,6 +87,11 @@ const workerShape = {
   GANTRY_REAPER_INTERVAL_MS: intInRange('GANTRY_REAPER_INTERVAL_MS', 100, 600_000, 5_000),
   GANTRY_OUTBOX_SWEEP_MS: intInRange('GANTRY_OUTBOX_SWEEP_MS', 100, 600_000, 2_000),
   GANTRY_WORKER_ID: z.string().optional(),
+  GANTRY_QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')
+    .optional()
+    .default('gantry'),
 };
 
 const webShape = {
@@ -116,6 +121,8 @@ export interface WorkerConfig extends BaseConfig {
   reaperIntervalMs: number;
   outboxSweepMs: number;
   workerId: string | undefined;
+  /** Redis key prefix of the BullMQ queues (separates installations sharing one Redis). */
+  queuePrefix: string;
 }
 
 export interface WebConfig extends BaseConfig {
@@ -171,6 +178,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     reaperIntervalMs: parsed.GANTRY_REAPER_INTERVAL_MS,
     outboxSweepMs: parsed.GANTRY_OUTBOX_SWEEP_MS,
     workerId: parsed.GANTRY_WORKER_ID || undefined,
+    queuePrefix: parsed.GANTRY_QUEUE_PREFIX,
   };
 }
 

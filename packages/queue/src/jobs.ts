@@ -4,6 +4,9 @@ import { z } from 'zod';
 export const QUEUE_NAMES = {
   runs: 'gantry-runs',
 } as const;
+/** Redis key prefix of Gantry's queues (GANTRY_QUEUE_PREFIX); producers and workers must agree. */
+export const DEFAULT_QUEUE_PREFIX = 'gantry';
+
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
 /** A run phase for a worker: plan (prepare, init, plan), apply (restore, apply) or perform (task). */

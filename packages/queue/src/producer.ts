@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { QUEUE_NAMES, type OutboxJob } from './jobs.ts';
+import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, type OutboxJob } from './jobs.ts';
 import { createRedis } from './redis.ts';
 
 /** How long finished jobs are kept: long enough to make a re-published outbox row a no-op. */
@@ -14,7 +14,7 @@ export interface JobProducer {
 }
 
 /** A fail-fast BullMQ producer: while Redis is down, publish rejects at once instead of queueing. */
-export function createJobProducer(redisUrl: string): JobProducer {
+export function createJobProducer(redisUrl: string, options: { prefix?: string } = {}): JobProducer {
   const connection: Redis = createRedis(redisUrl, 'producer');
   // Errors surface through publish(); keep ioredis from printing every reconnect attempt.
   connection.on('error', () => {});
@@ -24,7 +24,7 @@ export function createJobProducer(redisUrl: string): JobProducer {
     if (!known.has(name)) throw new Error(`Unknown queue "${name}"`);
     let queue = queues.get(name);
     if (!queue) {
-      queue = new Queue(name, { connection, skipWaitingForReady: true });
+      queue = new Queue(name, { connection, skipWaitingForReady: true, prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX });
       queue.on('error', () => {});
       queues.set(name, queue);
     }

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Queue } from 'bullmq';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { QUEUE_NAMES, outboxJob, type OutboxJob } from './jobs.ts';
+import { DEFAULT_QUEUE_PREFIX, QUEUE_NAMES, outboxJob, type OutboxJob } from './jobs.ts';
 import { createJobProducer } from './producer.ts';
 import { createRedis } from './redis.ts';
 import { createOutboxRelay, type OutboxSource } from './relay.ts';
@@ -74,7 +74,7 @@ describe('outbox relay', () => {
     expect(await relay.drain()).toBe(2);
     // A second relay publishing the same rows (e.g. it read them before they were marked) adds nothing.
     await producer.publish(job('o1'));
-    const queue = new Queue(QUEUE_NAMES.runs, { connection: createRedis(url, 'worker') });
+    const queue = new Queue(QUEUE_NAMES.runs, { connection: createRedis(url, 'worker'), prefix: DEFAULT_QUEUE_PREFIX });
     expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 2 });
     const first = await queue.getJob('o1');
     expect(first?.data).toEqual({ accountId: 'a', runId: 'run-o1', phase: 'plan' });
@@ -101,7 +101,7 @@ describe('outbox relay', () => {
     expect(source.published.has('d1')).toBe(true);
     expect(Date.now() - before).toBeLessThan(10_000);
     await relay.stop();
-    const queue = new Queue(QUEUE_NAMES.runs, { connection: createRedis(url, 'worker') });
+    const queue = new Queue(QUEUE_NAMES.runs, { connection: createRedis(url, 'worker'), prefix: DEFAULT_QUEUE_PREFIX });
     expect((await queue.getJob('d1'))?.name).toBe('run-phase');
     await queue.close();
     await producer.close();

@@ -1,0 +1,112 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Worker, type Job } from 'bullmq';
+import type { WorkerConfig } from '@gantry/config';
+import { createOutboxSource, purgePublishedOutbox, reapExpiredLeases, type CoreServices } from '@gantry/core';
+import { createJobProducer, createOutboxRelay, createRedis, parseJob, QUEUE_NAMES, type OutboxRelay } from '@gantry/queue';
+import { runPhaseJob } from './phase-job.ts';
+
+export interface WorkerRuntime {
+  readonly workerId: string;
+  /** Stops taking jobs, hands repeatable phases back, waits for applies, closes connections. */
+  close(): Promise<void>;
+}
+
+export interface WorkerRuntimeOptions {
+  config: WorkerConfig;
+  services: CoreServices;
+  log?: (message: string) => void;
+}
+
+/**
+ * One worker process: a BullMQ consumer of run phases with `concurrency` slots, the outbox relay and
+ * the lease reaper (both safe to run in every worker at once).
+ */
+export async function startWorkerRuntime({ config, services, log = () => {} }: WorkerRuntimeOptions): Promise<WorkerRuntime> {
+  const workerId = config.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
+  const shutdown = new AbortController();
+
+  const producer = createJobProducer(config.redisUrl, { prefix: config.queuePrefix });
+  const relay: OutboxRelay = createOutboxRelay({
+    source: createOutboxSource(services.prisma, config.databaseUrl, { onError: (e) => log(`outbox listener: ${(e as Error).message}`) }),
+    producer,
+    sweepMs: config.outboxSweepMs,
+    onError: (e) => log(`outbox relay: ${(e as Error).message}`),
+  });
+  await relay.start();
+
+  let reaping: Promise<void> | null = null;
+  let lastPurge = 0;
+  const reap = () => {
+    if (reaping) return;
+    reaping = (async () => {
+      try {
+        for (const r of await reapExpiredLeases(services)) log(`reaper: run ${r.runId} ${r.from} → ${r.to}: ${r.reason}`);
+        if (Date.now() - lastPurge > 3_600_000) {
+          lastPurge = Date.now();
+          await purgePublishedOutbox(services.prisma, 24 * 3_600_000);
+        }
+      } catch (error) {
+        log(`reaper: ${(error as Error).message}`);
+      } finally {
+        reaping = null;
+      }
+    })();
+  };
+  const reaperTimer = setInterval(reap, config.reaperIntervalMs);
+
+  const connection = createRedis(config.redisUrl, 'worker');
+  connection.on('error', () => {});
+  const worker = new Worker(
+    QUEUE_NAMES.runs,
+    async (job: Job) => {
+      const payload = parseJob('runPhase', job.data);
+      const started = Date.now();
+      const outcome = await runPhaseJob(
+        {
+          services,
+          workerId,
+          leaseMs: config.leaseMs,
+          heartbeatMs: config.heartbeatMs,
+          workDir: config.workDir,
+          vendorConfig: { tofuBin: config.tofuBin, terraformBin: config.terraformBin },
+          shutdown: shutdown.signal,
+          log,
+        },
+        payload,
+      );
+      log(`run ${payload.runId} ${payload.phase}: ${outcome} (${Date.now() - started} ms)`);
+      return outcome;
+    },
+    {
+      connection,
+      prefix: config.queuePrefix,
+      concurrency: config.concurrency,
+      // A job whose worker died is not redelivered by BullMQ: the lease reaper decides what happens
+      // to its run (and enqueues a new job through the outbox when the phase may be repeated).
+      maxStalledCount: 0,
+      removeOnComplete: { age: 24 * 3600, count: 10_000 },
+      removeOnFail: { age: 7 * 24 * 3600 },
+    },
+  );
+  worker.on('error', (error) => log(`queue: ${error.message}`));
+  worker.on('failed', (job, error) => log(`job ${job?.id} failed: ${error.message}`));
+  await worker.waitUntilReady();
+
+  let closing: Promise<void> | null = null;
+  return {
+    workerId,
+    close() {
+      closing ??= (async () => {
+        clearInterval(reaperTimer);
+        shutdown.abort();
+        await worker.close();
+        await relay.stop();
+        await reaping;
+        await producer.close();
+        connection.disconnect();
+      })();
+      return closing;
+    },
+  };
+}
