@@ -47,3 +47,29 @@ export class Wakeup {
     });
   }
 }
+
+/**
+ * Wraps an async generator so that leaving the loop (`return()`) or aborting `signal` stops it
+ * promptly: an async generator handles return() only after its pending next() settles, so the
+ * generator is given a signal that is aborted first and wakes it from whatever it waits for.
+ */
+export function abortableIterable<T>(signal: AbortSignal | undefined, run: (signal: AbortSignal) => AsyncGenerator<T, void>): AsyncIterable<T> {
+  return {
+    [Symbol.asyncIterator](): AsyncIterator<T, void> {
+      const stop = new AbortController();
+      const combined = signal ? AbortSignal.any([signal, stop.signal]) : stop.signal;
+      const generator = run(combined);
+      return {
+        next: () => generator.next(),
+        return: (value?: unknown) => {
+          stop.abort();
+          return generator.return(value as undefined);
+        },
+        throw: (error?: unknown) => {
+          stop.abort();
+          return generator.throw(error);
+        },
+      };
+    },
+  };
+}

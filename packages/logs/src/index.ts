@@ -14,10 +14,12 @@ export { createRunLogWriter, LogPersistError, type RunLogWriter, type RunLogWrit
 export {
   publishRunEvent,
   subscribeRunEvents,
+  streamAccountRunEvents,
   parseRunStateEvent,
   type RunStateEvent,
   type RunStateEventInput,
   type RunEventSubscription,
+  type StreamAccountRunEventsOptions,
 } from './run-events.ts';
 export { streamRunEvents, type StreamRunEventsOptions } from './reader.ts';
 export { encodeSseEvent, encodeSseComment, parseLastEventId, InvalidLastEventIdError, SSE_RESPONSE_HEADERS, type SseEvent } from './sse.ts';

@@ -1,9 +1,9 @@
 // Writer → Postgres + Redis → reader, against the real services.
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEventsChannel, runLogStreamKey } from './keys.ts';
+import { accountRunEventsChannel, runEventsChannel, runLogStreamKey } from './keys.ts';
 import { streamRunEvents } from './reader.ts';
-import { publishRunEvent, subscribeRunEvents, type RunStateEvent } from './run-events.ts';
+import { publishRunEvent, streamAccountRunEvents, subscribeRunEvents, type RunStateEvent } from './run-events.ts';
 import { parseLastEventId } from './sse.ts';
 import { toSseResponseStream } from './sse-response.ts';
 import {
@@ -336,6 +336,28 @@ describe('run events', () => {
     expect(onRun).toEqual([expected]);
     expect(onAccount.map((e) => e.state)).toEqual(['QUEUED', 'READY']);
     expect(onAccount[0]).toEqual(expected);
+  });
+
+  it('streams an account\'s run events as an async iterable and unsubscribes when the consumer leaves', async () => {
+    const accountId = `acct_${newRunId()}`;
+    const runIds = [newRunId(), newRunId()];
+    const got: RunStateEvent[] = [];
+    const consuming = (async () => {
+      for await (const e of streamAccountRunEvents({ redis, accountId })) {
+        got.push(e);
+        if (got.length === 2) break;
+      }
+    })();
+    const channel = accountRunEventsChannel(accountId);
+    for (let i = 0; i < 100 && (await numSub(channel)) === 0; i++) await sleep(20);
+    await publishRunEvent(workerRedis, { runId: runIds[0]!, accountId, state: 'PLANNING', at: new Date() });
+    await publishRunEvent(workerRedis, { runId: runIds[1]!, accountId, state: 'FAILED', at: new Date(), reason: 'worker lost during apply' });
+    await consuming;
+    expect(got.map((e) => [e.runId, e.state, e.reason])).toEqual([
+      [runIds[0], 'PLANNING', null],
+      [runIds[1], 'FAILED', 'worker lost during apply'],
+    ]);
+    expect(await subscribersAfterCleanup(channel)).toBe(0);
   });
 
   it('rejects invalid events with a clear error', async () => {

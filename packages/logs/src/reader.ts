@@ -15,7 +15,7 @@
 // - A run that is terminal when the stream starts is served from the store alone.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { Wakeup, withTimeout } from './async-utils.ts';
+import { abortableIterable, Wakeup, withTimeout } from './async-utils.ts';
 import { runEventsChannel } from './keys.ts';
 import { readStreamAfter } from './live-stream.ts';
 import { parseRunStateEvent, type RunStateEvent } from './run-events.ts';
@@ -65,26 +65,7 @@ const optionsSchema = z.object({
 export function streamRunEvents(options: StreamRunEventsOptions): AsyncIterable<RunStreamEvent> {
   parseOrThrow(optionsSchema, options, 'streamRunEvents options');
   if (typeof options.store?.readFrom !== 'function') throw new TypeError('Invalid streamRunEvents options: store must implement LogChunkStore');
-  return {
-    [Symbol.asyncIterator](): AsyncIterator<RunStreamEvent, void> {
-      const stop = new AbortController();
-      const signal = options.signal ? AbortSignal.any([options.signal, stop.signal]) : stop.signal;
-      const generator = generateRunEvents(options, signal);
-      return {
-        next: () => generator.next(),
-        // An async generator handles return() only after its pending next() settles; aborting first
-        // wakes it from whatever it waits for, so it can run its cleanup right away.
-        return: (value?: unknown) => {
-          stop.abort();
-          return generator.return(value as undefined);
-        },
-        throw: (error?: unknown) => {
-          stop.abort();
-          return generator.throw(error);
-        },
-      };
-    },
-  };
+  return abortableIterable(options.signal, (signal) => generateRunEvents(options, signal));
 }
 
 async function* generateRunEvents(options: StreamRunEventsOptions, signal: AbortSignal): AsyncGenerator<RunStreamEvent, void> {

@@ -3,7 +3,7 @@
 // database; `streamRunEvents` polls as a safety net.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { withTimeout } from './async-utils.ts';
+import { abortableIterable, Wakeup, withTimeout } from './async-utils.ts';
 import { accountRunEventsChannel, runEventsChannel } from './keys.ts';
 import { entityIdSchema, parseOrThrow, runStateSchema } from './schemas.ts';
 import { subscribeChannel } from './subscriber-hub.ts';
@@ -102,4 +102,47 @@ export async function subscribeRunEvents(
     throw error;
   }
   return { unsubscribe: () => subscription.unsubscribe() };
+}
+
+export interface StreamAccountRunEventsOptions {
+  readonly redis: Redis;
+  readonly accountId: string;
+  readonly signal?: AbortSignal;
+  /** Events kept while the consumer is slow; older ones are dropped (they are hints). Default 1000. */
+  readonly maxQueued?: number;
+  /** Default 5 s; the iteration throws if Redis does not confirm the subscription in time. */
+  readonly subscribeTimeoutMs?: number;
+}
+
+/**
+ * State changes of every run of an account as an async iterable, for an SSE route that keeps
+ * lists live (`toSseResponseStream(events, signal, { toSse: (e) => ({ event: 'run', data: e }) })`).
+ * At-most-once: after a Redis reconnect clients should refetch their list.
+ */
+export function streamAccountRunEvents(options: StreamAccountRunEventsOptions): AsyncIterable<RunStateEvent> {
+  const channel = accountRunEventsChannel(parseOrThrow(entityIdSchema, options.accountId, 'accountId'));
+  const maxQueued = options.maxQueued ?? 1000;
+  return abortableIterable(options.signal, async function* (signal) {
+    const queue: RunStateEvent[] = [];
+    const wakeup = new Wakeup();
+    const subscription = subscribeChannel(options.redis, channel, {
+      onMessage: (message) => {
+        const event = parseRunStateEvent(message);
+        if (!event) return;
+        queue.push(event);
+        if (queue.length > maxQueued) queue.shift();
+        wakeup.notify();
+      },
+    });
+    try {
+      const timeoutMs = options.subscribeTimeoutMs ?? 5_000;
+      await withTimeout(subscription.ready, timeoutMs, `Could not subscribe to ${channel} within ${timeoutMs} ms`);
+      while (!signal.aborted) {
+        while (queue.length > 0 && !signal.aborted) yield queue.shift()!;
+        if ((await wakeup.wait(60_000, signal)) === 'aborted') return;
+      }
+    } finally {
+      subscription.unsubscribe();
+    }
+  });
 }
