@@ -6,6 +6,7 @@ import { createTRPCContext } from '@trpc/tanstack-react-query';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/backend.ts';
+import { AccountEvents } from './account-events.tsx';
 
 export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
 
@@ -49,7 +50,7 @@ export function AccountDataProvider({ accountSlug, children }: { accountSlug: st
   return (
     <QueryClientProvider client={queryClient}>
       <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-        {children}
+        <AccountEvents accountSlug={accountSlug}>{children}</AccountEvents>
       </TRPCProvider>
     </QueryClientProvider>
   );

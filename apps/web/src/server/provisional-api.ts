@@ -123,11 +123,3 @@ export const appRouter = t.router({
 });
 
 export type AppRouter = typeof appRouter;
-
-export async function signUp(_input: { email: string; password: string; name: string; accountName: string }): Promise<never> {
-  return notYet();
-}
-
-export async function verifyCredentials(_email: string, _password: string): Promise<{ id: string; email: string; name: string } | null> {
-  return null;
-}

@@ -39,7 +39,8 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitOutpu
     }
     const child = spawn('git', args, {
       cwd: options.cwd,
-      env: options.env,
+      // Cast: Next.js (which bundles this through @gantry/core) declares ProcessEnv.NODE_ENV required.
+      env: options.env as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

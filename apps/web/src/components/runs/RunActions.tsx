@@ -32,7 +32,7 @@ export function RunActions({ runId, stackId, state }: { runId: string; stackId: 
       // Show the new state at once; the event stream and the refetch bring the details.
       queryClient.setQueryData(runKey, (old) => (old && result.id === runId ? { ...old, state: result.state } : old));
       void queryClient.invalidateQueries({ queryKey: runKey });
-      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey({ stackId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
       if (result.id !== runId) router.push(paths.run(account.slug, stackId, result.id)); // retry made a new run
     },
     onError: (error: unknown) => setError(errorMessage(error, 'The action failed. Reload the page to see the run’s current state.')),

@@ -60,7 +60,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
         };
       });
       void queryClient.invalidateQueries({ queryKey: runKey });
-      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey({ stackId }) });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
     },
     [queryClient, runKey, trpc, stackId],
   );

@@ -4,6 +4,7 @@ import { Alert, Button, commitTitle, EmptyState, formatDuration, IconPlay, isTer
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { canWrite, useAccount } from '@/lib/account.tsx';
+import { useAccountStreamConnected } from '@/lib/account-events.tsx';
 import { errorMessage } from '@/lib/errors.ts';
 import { listRefreshInterval } from '@/lib/live.ts';
 import { paths } from '@/lib/paths.ts';
@@ -17,9 +18,10 @@ const PAGE_SIZE = 25;
 export function RunsList({ stackId }: { stackId: string }) {
   const trpc = useTRPC();
   const account = useAccount();
+  const streaming = useAccountStreamConnected();
   const runs = useInfiniteQuery({
     ...trpc.runs.list.infiniteQueryOptions({ stackId, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
-    refetchInterval: (q) => listRefreshInterval((q.state.data?.pages[0]?.items ?? []).map((r) => r.state)),
+    refetchInterval: (q) => listRefreshInterval((q.state.data?.pages[0]?.items ?? []).map((r) => r.state), streaming),
   });
   const stack = useQuery(trpc.stacks.get.queryOptions({ id: stackId }));
   const items = runs.data?.pages.flatMap((p) => p.items) ?? [];

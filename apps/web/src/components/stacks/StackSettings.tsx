@@ -22,7 +22,7 @@ export function StackSettings({ stackId }: { stackId: string }) {
     trpc.stacks.delete.mutationOptions({
       onSuccess: () => {
         queryClient.removeQueries({ queryKey: trpc.stacks.get.queryKey({ id: stackId }) });
-        void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.queryKey() });
+        void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey() });
         router.push(paths.stacks(account.slug));
       },
     }),

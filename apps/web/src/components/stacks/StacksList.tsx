@@ -21,6 +21,7 @@ import Link from 'next/link';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useId, useMemo, type ReactNode } from 'react';
 import { canWrite, useAccount } from '@/lib/account.tsx';
+import { useAccountStreamConnected } from '@/lib/account-events.tsx';
 import type { StackListItem } from '@/lib/api-types.ts';
 import { errorMessage } from '@/lib/errors.ts';
 import { listRefreshInterval } from '@/lib/live.ts';
@@ -57,9 +58,10 @@ export function StacksList() {
   const account = useAccount();
   const searchId = useId();
   const { query, labels, sort, dir, update } = useListParams();
+  const streaming = useAccountStreamConnected();
   const stacks = useQuery({
     ...trpc.stacks.list.queryOptions({}),
-    refetchInterval: (q) => listRefreshInterval((q.state.data ?? []).map((s) => s.lastRun?.state)),
+    refetchInterval: (q) => listRefreshInterval((q.state.data ?? []).map((s) => s.lastRun?.state), streaming),
   });
 
   const data = stacks.data;

@@ -17,7 +17,7 @@ export function TriggerButton({ stackId, size = 'md' }: { stackId: string; size?
   const trigger = useMutation(
     trpc.runs.trigger.mutationOptions({
       onSuccess: ({ id }) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.runs.list.queryKey({ stackId }) });
+        void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
         void queryClient.invalidateQueries({ queryKey: trpc.stacks.pathKey() });
         router.push(paths.run(account.slug, stackId, id));
       },

@@ -1,0 +1,52 @@
+'use client';
+
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
+import { useTRPC } from './trpc.tsx';
+
+const StreamConnected = createContext(false);
+
+/** True while the account event stream is connected: lists can poll slowly. */
+export function useAccountStreamConnected(): boolean {
+  return useContext(StreamConnected);
+}
+
+/**
+ * Listens to the account's run state changes (SSE) and refreshes what they affect: the stacks
+ * list, the stack's runs list and the run itself. After a reconnect (events may have been missed)
+ * it refreshes every list.
+ */
+export function AccountEvents({ accountSlug, children }: { accountSlug: string; children: ReactNode }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const [connected, setConnected] = useState(false);
+
+  useEffect(() => {
+    const source = new EventSource(`/api/accounts/${encodeURIComponent(accountSlug)}/events`);
+    const refreshLists = () => {
+      void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
+    };
+    source.addEventListener('ready', () => {
+      setConnected(true);
+      refreshLists();
+    });
+    source.addEventListener('resync', refreshLists);
+    source.addEventListener('run', (event) => {
+      let data: { runId?: unknown; stackId?: unknown };
+      try {
+        data = JSON.parse((event as MessageEvent<string>).data) as typeof data;
+      } catch {
+        return;
+      }
+      // Only mounted queries refetch; the others are just marked stale.
+      void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
+      if (typeof data.runId === 'string') void queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: data.runId }) });
+    });
+    source.addEventListener('error', () => setConnected(false));
+    return () => source.close();
+  }, [accountSlug, queryClient, trpc]);
+
+  return <StreamConnected.Provider value={connected}>{children}</StreamConnected.Provider>;
+}

@@ -1,0 +1,40 @@
+// The OpenTofu configuration the e2e stacks run (offline: only OpenTofu's built-in providers).
+//
+// Planning is gated: the terraform_remote_state data source reads a local state file from the
+// path in TF_VAR_gate_path, which the test points at a FIFO. OpenTofu prints
+// "data.terraform_remote_state.gate: Reading..." and then blocks until the test writes a state
+// into the FIFO. So the test can check that log lines stream while the run is still PLANNING, with
+// no sleeps and no race. Applying runs a local-exec that prints a line a second.
+export const GATE_READING_LINE = 'data.terraform_remote_state.gate: Reading...';
+export const APPLY_LAST_LINE = 'applying step 3';
+
+export function e2eStackFiles(): Record<string, string> {
+  return {
+    'main.tf': `variable "gate_path" {
+  type = string
+}
+
+data "terraform_remote_state" "gate" {
+  backend = "local"
+  config = {
+    path = var.gate_path
+  }
+}
+
+resource "terraform_data" "greeting" {
+  input = "hello from the gantry e2e test"
+
+  provisioner "local-exec" {
+    command = "for i in 1 2 3; do echo \\"applying step $i\\"; sleep 1; done"
+  }
+}
+
+output "greeting" {
+  value = terraform_data.greeting.output
+}
+`,
+  };
+}
+
+/** An empty, valid state: what the test writes into the FIFO to let planning continue. */
+export const EMPTY_STATE = JSON.stringify({ version: 4, terraform_version: '1.6.2', serial: 1, lineage: 'gantry-e2e', outputs: {}, resources: [] });

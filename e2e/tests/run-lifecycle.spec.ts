@@ -1,0 +1,54 @@
+import { addVariable, createPlanGate, createStack, expect, runStateBadge, signUp, test } from '../support/app.ts';
+import { APPLY_LAST_LINE, GATE_READING_LINE } from '../support/stack-config.ts';
+
+test('sign up, create a stack, trigger, watch the plan stream live, confirm, and find it all after a reload', async ({ page }) => {
+  const user = await signUp(page);
+
+  // A new account is taught how to start.
+  await expect(page.getByRole('heading', { name: 'Create your first stack' })).toBeVisible();
+
+  await createStack(page, user, 'network');
+  const gate = createPlanGate();
+  await addVariable(page, 'TF_VAR_gate_path', gate.path);
+
+  await page.getByRole('link', { name: 'Runs' }).click();
+  await expect(page.getByRole('heading', { name: 'No runs yet' })).toBeVisible();
+  await page.getByRole('button', { name: 'Trigger' }).first().click();
+  await page.waitForURL(/\/runs\/[^/]+$/);
+
+  // Planning is blocked on the gate, so a log line that is visible now streamed in while PLANNING.
+  const log = page.getByRole('log');
+  await expect(log.getByText(GATE_READING_LINE)).toBeVisible({ timeout: 90_000 });
+  await expect(runStateBadge(page)).toHaveText('PLANNING');
+  await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
+
+  await gate.open();
+
+  await expect(runStateBadge(page)).toHaveText('UNCONFIRMED', { timeout: 60_000 });
+  const summary = page.getByRole('list', { name: 'Plan summary' });
+  await expect(summary).toContainText('+1 to add');
+  await expect(summary).toContainText('~0 to change');
+  await expect(page.getByRole('button', { name: 'terraform_data.greeting' })).toBeVisible();
+  // Expanding a change shows the attributes, values computed at apply time stay unknown.
+  await page.getByRole('button', { name: 'terraform_data.greeting' }).click();
+  await expect(page.getByRole('rowheader', { name: 'input' })).toBeVisible();
+
+  await page.getByRole('button', { name: 'Confirm' }).click();
+  await expect(log.getByText(APPLY_LAST_LINE)).toBeVisible({ timeout: 90_000 });
+  await expect(runStateBadge(page)).toHaveText('FINISHED', { timeout: 60_000 });
+  await expect(page.getByText(`Confirmed by`)).toBeVisible();
+  await expect(page.getByText(user.name).first()).toBeVisible();
+
+  // Everything is still there after a reload: the log comes from the database now.
+  await page.reload();
+  await expect(runStateBadge(page)).toHaveText('FINISHED');
+  await expect(page.getByRole('list', { name: 'Plan summary' })).toContainText('+1 to add');
+  await expect(page.getByRole('log').getByText(APPLY_LAST_LINE)).toBeVisible();
+  await page.getByRole('group', { name: 'Phase' }).getByRole('button', { name: 'planning' }).click();
+  await expect(page.getByRole('log').getByText(GATE_READING_LINE)).toBeVisible();
+
+  // The stack list shows the run's outcome.
+  await page.getByRole('link', { name: 'Stacks' }).first().click();
+  const row = page.getByRole('row', { name: /network/ });
+  await expect(row.getByText('FINISHED')).toBeVisible();
+});

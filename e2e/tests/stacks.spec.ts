@@ -1,0 +1,50 @@
+import { addVariable, createStack, expect, fillStackForm, signUp, test } from '../support/app.ts';
+
+test('a duplicate stack name is rejected next to the name field', async ({ page }) => {
+  const user = await signUp(page);
+  await createStack(page, user, 'payments');
+
+  await page.goto(`/${user.accountSlug}/stacks/new`);
+  await fillStackForm(page, 'payments');
+  await page.getByRole('button', { name: 'Create stack' }).click();
+
+  const name = page.getByLabel('Name', { exact: true });
+  await expect(name).toHaveAttribute('aria-invalid', 'true');
+  await expect(name).toHaveAccessibleDescription(/already/i);
+  await expect(page).toHaveURL(/\/stacks\/new$/);
+});
+
+test('a secret variable is never shown again', async ({ page }) => {
+  const user = await signUp(page);
+  await createStack(page, user, 'secrets');
+  const secret = `s3cr3t-${Date.now()}`;
+
+  await addVariable(page, 'TF_VAR_token', secret, { secret: true });
+  await addVariable(page, 'TF_VAR_region', 'eu-west-1');
+
+  const secretRow = page.getByRole('row', { name: /TF_VAR_token/ });
+  await expect(secretRow.getByText('secret', { exact: true })).toBeVisible();
+  await expect(page.getByRole('row', { name: /TF_VAR_region/ })).toContainText('eu-west-1');
+  // The form was cleared and the value appears nowhere on the page, before or after a reload.
+  await expect(page.getByLabel('Value', { exact: true })).toHaveValue('');
+  expect(await page.content()).not.toContain(secret);
+  await page.reload();
+  await expect(page.getByRole('row', { name: /TF_VAR_token/ })).toBeVisible();
+  expect(await page.content()).not.toContain(secret);
+});
+
+test('stacks are searchable and filterable by label', async ({ page }) => {
+  const user = await signUp(page);
+  await createStack(page, user, 'alpha-network');
+  await createStack(page, user, 'beta-database');
+  await page.goto(`/${user.accountSlug}/stacks`);
+
+  await expect(page.getByRole('link', { name: 'alpha-network' })).toBeVisible();
+  await page.getByLabel('Search stacks').fill('beta');
+  await expect(page.getByRole('link', { name: 'beta-database' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'alpha-network' })).toHaveCount(0);
+  await page.getByRole('button', { name: 'Clear filters' }).first().click();
+  await page.getByRole('group', { name: 'Filter by label' }).getByRole('button', { name: 'env:e2e' }).click();
+  await expect(page.getByRole('link', { name: 'alpha-network' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'beta-database' })).toBeVisible();
+});
