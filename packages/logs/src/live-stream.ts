@@ -13,11 +13,15 @@ import {
 } from './keys.ts';
 import type { LogChunk } from './types.ts';
 
-/** Message on a run's channel telling that chunks up to `lastSeq` are stored. */
+/**
+ * Message on a run's channel telling that chunks up to `lastSeq` are stored; `closed` when a writer
+ * closed (readers of a run that just turned terminal wait for it, see streamRunEvents).
+ */
 export interface LogStoredNotice {
   readonly type: 'log';
   readonly runId: string;
   readonly lastSeq: number;
+  readonly closed?: boolean;
 }
 
 export interface LiveStreamLimits {
@@ -47,9 +51,11 @@ export async function publishStoredChunks(redis: Redis, chunks: readonly LogChun
   if (results === null) throw new Error('Redis pipeline was discarded');
 }
 
-/** Shortens the stream's TTL once a writer is done with it. */
-export async function expireClosedStream(redis: Redis, runId: string, ttlSeconds = LOG_STREAM_CLOSED_TTL_SECONDS): Promise<void> {
-  await redis.expire(runLogStreamKey(runId), ttlSeconds);
+/** Shortens the stream's TTL once a writer is done with it and tells readers it closed. */
+export async function publishWriterClosed(redis: Redis, runId: string, lastSeq: number, ttlSeconds = LOG_STREAM_CLOSED_TTL_SECONDS): Promise<void> {
+  const notice: LogStoredNotice = { type: 'log', runId, lastSeq, closed: true };
+  const results = await redis.multi().expire(runLogStreamKey(runId), ttlSeconds).publish(runEventsChannel(runId), JSON.stringify(notice)).exec();
+  if (results === null) throw new Error('Redis transaction was discarded');
 }
 
 /**

@@ -168,6 +168,37 @@ describe('live tail', () => {
     expect(logsOf(await reader).map((e) => e.seq)).toEqual([0, 1]);
   });
 
+  it('waits for the last output of a writer that closes after the run turned terminal', async () => {
+    const runId = newRunId();
+    const status = new FakeRunStatus('APPLYING');
+    const reader = collect(streamRunEvents({ redis, store, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000 }));
+    await subscribed(runId);
+    const writer = await createRunLogWriter({ redis: workerRedis, store, runId, state: 'APPLYING', flushIntervalMs: 60_000 });
+    await writer.write('Applying...\n');
+    await writer.flush();
+    await writer.write('Apply complete! Resources: 1 added.\n'); // still buffered
+    await finishRun(runId, status); // the worker reports FINISHED first …
+    await sleep(200);
+    await writer.close(); // … and closes its log afterwards
+    const events = await reader;
+    expect(logsOf(events).map((e) => e.text).join('')).toBe('Applying...\nApply complete! Resources: 1 added.\n');
+    expect(events.at(-1)).toEqual({ type: 'end', state: 'FINISHED', lastSeq: 1 });
+  });
+
+  it('does not wait for writers that already closed', async () => {
+    const runId = newRunId();
+    const status = new FakeRunStatus('APPLYING');
+    const reader = collect(streamRunEvents({ redis, store, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000, writerGraceMs: 5_000 }));
+    await subscribed(runId);
+    const writer = await createRunLogWriter({ redis: workerRedis, store, runId, state: 'APPLYING' });
+    await writer.write('done\n');
+    await writer.close();
+    const finishedAt = Date.now();
+    await finishRun(runId, status);
+    await reader;
+    expect(Date.now() - finishedAt).toBeLessThan(1_000);
+  });
+
   it('fills a gap in the Redis stream from the store (a batch the writer could not publish)', async () => {
     const runId = newRunId();
     const status = new FakeRunStatus('PLANNING');

@@ -12,12 +12,15 @@
 // - Pub/sub can drop messages (reconnects, Redis down), so the reader also polls the store and the
 //   run status: every `pollIntervalMs` while subscribed, every `degradedPollIntervalMs` without a
 //   working subscription. Redis down therefore means slower updates, not lost ones.
+// - When the run turns terminal while a writer has announced chunks but not its close (the worker
+//   reported the transition before closing its log), the reader waits up to `writerGraceMs` for the
+//   close notice, so the last lines are not cut off. Then it drains the store and sends `end`.
 // - A run that is terminal when the stream starts is served from the store alone.
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { abortableIterable, Wakeup, withTimeout } from './async-utils.ts';
 import { runEventsChannel } from './keys.ts';
-import { readStreamAfter } from './live-stream.ts';
+import { readStreamAfter, type LogStoredNotice } from './live-stream.ts';
 import { parseRunStateEvent, type RunStateEvent } from './run-events.ts';
 import { entityIdSchema, parseOrThrow } from './schemas.ts';
 import { subscribeChannel, type ChannelSubscription } from './subscriber-hub.ts';
@@ -40,6 +43,11 @@ export interface StreamRunEventsOptions {
   readonly pollIntervalMs?: number;
   /** Poll interval without a working Redis subscription. Default 1 s. */
   readonly degradedPollIntervalMs?: number;
+  /**
+   * When the run turns terminal while a writer is still open (the worker reports the transition
+   * before closing its log), wait this long at most for the writer's last chunks. Default 3 s.
+   */
+  readonly writerGraceMs?: number;
   /** How long to wait for Redis to confirm the subscription before going on polling. Default 2 s. */
   readonly subscribeTimeoutMs?: number;
   /** Longest wait for one Redis read before reading the store instead. Default 2 s. */
@@ -53,6 +61,7 @@ const optionsSchema = z.object({
   pageSize: z.number().int().min(1).max(1000).optional(),
   pollIntervalMs: z.number().int().positive().optional(),
   degradedPollIntervalMs: z.number().int().positive().optional(),
+  writerGraceMs: z.number().int().nonnegative().optional(),
   subscribeTimeoutMs: z.number().int().positive().optional(),
   redisTimeoutMs: z.number().int().positive().optional(),
 });
@@ -136,6 +145,8 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
   // before those stored after it. Consecutive "stored" notices are merged: the queue stays small.
   const incoming: Array<{ kind: 'state'; event: RunStateEvent } | { kind: 'stored'; lastSeq: number }> = [];
   let reconnected = false;
+  /** A writer announced chunks and has not announced its close yet. */
+  let writerOpen = false;
   let subscription: ChannelSubscription | null = null;
   let subscribed = false;
   try {
@@ -148,6 +159,7 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
             if (event.runId !== runId) return;
             incoming.push({ kind: 'state', event });
           } else if (isLogNotice(message, runId)) {
+            writerOpen = message.closed !== true;
             announcedSeq = Math.max(announcedSeq, message.lastSeq);
             if (last?.kind === 'stored') last.lastSeq = Math.max(last.lastSeq, message.lastSeq);
             else incoming.push({ kind: 'stored', lastSeq: message.lastSeq });
@@ -209,8 +221,16 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
         terminal = status.terminal;
       }
     }
+    // Terminal. A writer that is still open is flushing its last output: give it a moment.
+    const graceEnd = Date.now() + (options.writerGraceMs ?? 3_000);
+    while (writerOpen && !signal.aborted && Date.now() < graceEnd) {
+      if ((await wakeup.wait(graceEnd - Date.now(), signal)) === 'aborted') return;
+      while (incoming.length > 0 && !signal.aborted) {
+        const message = incoming.shift()!;
+        if (message.kind === 'stored') yield* drain(true, message.lastSeq);
+      }
+    }
     if (signal.aborted) return;
-    // Terminal: the store has every chunk (writers close before the final transition).
     yield* drain(false);
     if (!signal.aborted) yield { type: 'end', state: status.state, lastSeq: lastSent >= 0 ? lastSent : null };
   } finally {
@@ -218,8 +238,14 @@ async function* generateRunEvents(options: StreamRunEventsOptions, signal: Abort
   }
 }
 
-function isLogNotice(message: unknown, runId: string): message is { type: 'log'; runId: string; lastSeq: number } {
+function isLogNotice(message: unknown, runId: string): message is LogStoredNotice {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Record<string, unknown>;
-  return m.type === 'log' && m.runId === runId && typeof m.lastSeq === 'number' && Number.isInteger(m.lastSeq);
+  return (
+    m.type === 'log' &&
+    m.runId === runId &&
+    typeof m.lastSeq === 'number' &&
+    Number.isInteger(m.lastSeq) &&
+    (m.closed === undefined || typeof m.closed === 'boolean')
+  );
 }

@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { sleep, withTimeout } from './async-utils.ts';
 import { cutIntoChunks, MAX_CHUNK_BYTES, utf8ByteLength } from './chunking.ts';
-import { expireClosedStream, publishStoredChunks } from './live-stream.ts';
+import { publishStoredChunks, publishWriterClosed } from './live-stream.ts';
 import { entityIdSchema, parseOrThrow, runStateSchema } from './schemas.ts';
 import type { LogChunk, LogChunkStore } from './types.ts';
 
@@ -78,7 +78,10 @@ export interface RunLogWriter {
   setState(state: string): void;
   /** Stores everything written so far (and publishes it when Redis is up). */
   flush(): Promise<void>;
-  /** Stores everything, shortens the stream's TTL and refuses further writes. */
+  /**
+   * Stores everything, shortens the stream's TTL, tells live readers the writer closed, and refuses
+   * further writes. Close (or at least flush) before reporting the phase's end transition.
+   */
   close(): Promise<RunLogWriterStats>;
 }
 
@@ -246,7 +249,7 @@ class BufferedRunLogWriter implements RunLogWriter {
       await this.requestFlush(true).catch(() => undefined);
       if (!this.failure && this.redis && this.redis.status === 'ready') {
         await withTimeout(
-          expireClosedStream(this.redis, this.runId, this.options.closedStreamTtlSeconds),
+          publishWriterClosed(this.redis, this.runId, this.lastStoredSeq ?? -1, this.options.closedStreamTtlSeconds),
           this.redisTimeoutMs,
           `Redis did not answer within ${this.redisTimeoutMs} ms`,
         ).catch(
