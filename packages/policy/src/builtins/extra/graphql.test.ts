@@ -91,7 +91,7 @@ describe('graphql.parse_schema / schema_is_valid', () => {
     expect(() => call('graphql.parse_schema', 'directive @foo on INCORRECT_LOCATION')).toThrow('Unexpected Name "INCORRECT_LOCATION"');
   });
   it('validates schemas as gqlparser does', () => {
-    const valid = (s: string) => call('graphql.schema_is_valid', s);
+    const valid = (s: Value) => call('graphql.schema_is_valid', s);
     expect(valid(SCHEMA)).toBe(true);
     expect(valid('extend type User { id: ID! } type Query { u: User }')).toBe(true);
     expect(valid('type Query { u: Missing }')).toBe(false);
