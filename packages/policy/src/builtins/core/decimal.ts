@@ -20,7 +20,7 @@ export function parseDec(text: string): Dec | undefined {
   const [, sign, int = '', frac = '', exp] = m;
   if (int === '' && frac === '') return undefined;
   const digits = (int + frac).replace(/^0+(?=\d)/, '');
-  let e = -frac.length;
+  let e = 0 - frac.length; // not -0
   if (exp !== undefined) {
     const x = Number(exp);
     if (!Number.isSafeInteger(x)) return undefined;
