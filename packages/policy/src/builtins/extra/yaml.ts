@@ -1,4 +1,4 @@
-import { parseAllDocuments, stringify, type YAMLError } from 'yaml';
+import { Document, parse, parseAllDocuments, visit, type YAMLError } from 'yaml';
 import type { BuiltinDef } from '../types.ts';
 import { RObject, normalizeNumber, type Value } from '../../value.ts';
 import { builtinError, stringArg } from './args.ts';
@@ -63,8 +63,26 @@ export function parseYAML(text: string): Value {
 /** Go's yaml.Marshal of JSON-shaped data (sets are arrays, as ast.JSON makes them). */
 export function marshalYAML(v: Value): string {
   // Round-trip through JSON as OPA does (sets become arrays, keys become strings).
-  const data = toPlain(parseJSON(goJSONMarshal(v)));
-  return stringify(data, { indentSeq: false, sortMapEntries: true, version: '1.1' });
+  const doc = new Document(toPlain(parseJSON(goJSONMarshal(v))), { version: '1.1', sortMapEntries: true });
+  // go-yaml double-quotes strings that would read back as another type (true, 1.5, null,
+  // dates); other strings that cannot be plain get single quotes.
+  visit(doc, {
+    Scalar(_key, node) {
+      if (typeof node.value === 'string' && readsAsNonString(node.value)) node.type = 'QUOTE_DOUBLE';
+    },
+  });
+  return doc.toString({ indentSeq: false, singleQuote: true });
+}
+
+function readsAsNonString(s: string): boolean {
+  if (s === '' || /^(~|null|Null|NULL)$/.test(s)) return true;
+  let parsed: unknown;
+  try {
+    parsed = parse(s, { version: '1.1' });
+  } catch {
+    return false;
+  }
+  return typeof parsed === 'boolean' || typeof parsed === 'number' || typeof parsed === 'bigint' || parsed instanceof Date;
 }
 
 function toPlain(v: Value): unknown {
