@@ -1,1 +1,151 @@
-export {};
+// @gantry/policy — a Rego (OPA) engine in TypeScript.
+//
+//   const policy = compilePolicy({ modules: [{ path: 'plan.rego', source }], regoVersion: 'v1' });
+//   const { result } = evaluate(policy, { entrypoint: 'data.spacelift.deny', input });
+//
+// Compiled policies are immutable and reusable (cache them); evaluation is synchronous and
+// bounded by a budget (time, steps, depth, output).
+
+import { type Value, fromJSON, toJSON } from './value.ts';
+import type { BuiltinDef } from './builtins/types.ts';
+import { type CompiledQuery, Compiler, compileModules } from './compiler/compile.ts';
+import type { CompiledProgram } from './eval/program.ts';
+import { type RunResult, runQuery } from './eval/evaluate.ts';
+import type { Budget } from './eval/context.ts';
+import type { RegoVersion } from './syntax/ast.ts';
+import { PolicyCompileError, PolicyEvalError } from './errors.ts';
+
+export * from './errors.ts';
+export * from './value.ts';
+export type { Budget } from './eval/context.ts';
+export { DEFAULT_BUDGET } from './eval/context.ts';
+export { formatValue } from './format.ts';
+
+export interface PolicyModule {
+  /** File name shown in errors and test reports. */
+  path: string;
+  source: string;
+}
+
+export interface CompilePolicyOptions {
+  modules: PolicyModule[];
+  /** Rego syntax version of the modules (default `v1`). */
+  regoVersion?: RegoVersion;
+  /** Enable OPA's experimental `and` / `or` keywords. */
+  experimentalKeywords?: boolean;
+  /** Extra builtins (e.g. Spacelift's `sanitized`), by name. */
+  builtins?: ReadonlyMap<string, BuiltinDef>;
+}
+
+export class CompiledPolicy {
+  private readonly queries = new Map<string, CompiledQuery>();
+  /** @internal */
+  constructor(
+    /** @internal */ readonly program: CompiledProgram,
+    /** @internal */ readonly compiler: Compiler,
+    readonly regoVersion: RegoVersion,
+  ) {}
+
+  /** Compiles (once) and returns a query. Throws PolicyCompileError. */
+  prepare(query: string): CompiledQuery {
+    let q = this.queries.get(query);
+    if (!q) {
+      q = this.compiler.compileQuery(query);
+      this.queries.set(query, q);
+    }
+    return q;
+  }
+
+  /** Data paths of the rules defined (e.g. `data.spacelift.deny`). */
+  get rulePaths(): string[] {
+    return [...this.program.groups.keys()];
+  }
+}
+
+/** Parses and compiles Rego modules. Throws PolicyCompileError (with every error found). */
+export function compilePolicy(opts: CompilePolicyOptions): CompiledPolicy {
+  const regoVersion = opts.regoVersion ?? 'v1';
+  const { program, compiler } = compileModules(opts.modules, {
+    regoVersion,
+    experimentalKeywords: opts.experimentalKeywords,
+    builtins: opts.builtins,
+  });
+  return new CompiledPolicy(program, compiler, regoVersion);
+}
+
+export interface EvaluateOptions {
+  /** A Rego query (`data.spacelift.deny[x]`); results are its variable bindings. */
+  query?: string;
+  /** A document to evaluate (`data.spacelift.deny` or `spacelift/deny`); `result` is its value. */
+  entrypoint?: string;
+  /** Input document: plain JSON data (or a Rego value). */
+  input?: unknown;
+  /** Base `data` document. */
+  data?: unknown;
+  /** Limits; Spacelift uses 45 s for plan, 10 s for push, 5 s for others. */
+  budget?: Partial<Budget>;
+  /** Builtin errors abort evaluation instead of making the call undefined. */
+  strict?: boolean;
+  /** Fixed `time.now_ns()` (default: the current time). */
+  nowNs?: bigint;
+}
+
+export interface EvaluationResult {
+  /** For `entrypoint`: the document's value as JSON data (undefined when undefined). */
+  result?: unknown;
+  /** For `entrypoint`: the document's Rego value. */
+  value?: Value;
+  /** For `query`: one object per solution, variable → JSON data. */
+  bindings: Record<string, unknown>[];
+  /** For `query`: the same as Rego values. */
+  values: Map<string, Value>[];
+  /** Lines written by `print`. */
+  prints: string[];
+  /** Builtin errors that made calls undefined (non-strict mode). */
+  builtinErrors: PolicyEvalError[];
+}
+
+const ENTRY_VAR = '__gantry_result__';
+
+/** Evaluates a query or entrypoint. Throws PolicyEvalError (incl. PolicyBudgetError) or PolicyCompileError (bad query). */
+export function evaluate(policy: CompiledPolicy, opts: EvaluateOptions): EvaluationResult {
+  if ((opts.query === undefined) === (opts.entrypoint === undefined)) {
+    throw new TypeError('evaluate: pass exactly one of `query` or `entrypoint`');
+  }
+  const queryText = opts.query ?? `${ENTRY_VAR} = ${entrypointRef(opts.entrypoint!)}`;
+  const q = policy.prepare(queryText);
+  const run: RunResult = runQuery(policy.program, q, {
+    input: opts.input === undefined ? undefined : fromJSON(opts.input),
+    data: opts.data === undefined ? undefined : fromJSON(opts.data),
+    budget: opts.budget,
+    strict: opts.strict,
+    nowNs: opts.nowNs,
+  });
+  const out: EvaluationResult = {
+    bindings: [],
+    values: run.results,
+    prints: run.prints,
+    builtinErrors: run.builtinErrors,
+  };
+  if (opts.entrypoint !== undefined) {
+    const v = run.results[0]?.get(ENTRY_VAR);
+    out.value = v;
+    out.result = v === undefined ? undefined : toJSON(v);
+    out.values = [];
+    return out;
+  }
+  out.bindings = run.results.map((r) => Object.fromEntries([...r].map(([k, v]) => [k, toJSON(v)])));
+  return out;
+}
+
+/** `spacelift/deny` or `data.spacelift.deny` → `data.spacelift.deny`. */
+function entrypointRef(e: string): string {
+  if (e.startsWith('data.') || e === 'data') return e;
+  const parts = e.split('/').filter((p) => p !== '');
+  if (parts.some((p) => !/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(p))) {
+    return 'data' + parts.map((p) => `[${JSON.stringify(p)}]`).join('');
+  }
+  return ['data', ...parts].join('.');
+}
+
+export { PolicyCompileError };

@@ -5,6 +5,11 @@
 //
 // Values are immutable once built and shared: builders call `set`/`add` while constructing a
 // value, never on a value that has been handed to someone else.
+//
+// Note (language core): `RObject.lazy(record)` wraps a plain JSON record and converts members on
+// first access, so evaluating a policy over a large input only converts what the policy reads.
+// `fromJSON` uses it for plain objects. The public RObject API is unchanged; a lazy object
+// materializes itself when iterated, sized, keyed or extended.
 
 export type RNumber = number | bigint;
 export type Value = null | boolean | RNumber | string | Value[] | RObject | RSet;
@@ -75,6 +80,8 @@ export class RObject {
   private readonly entriesByKey = new Map<string, [Value, Value]>();
   private sortedCache: [Value, Value][] | undefined;
   private keyCache: string | undefined;
+  /** Plain JSON record not yet converted (lazy objects); undefined once materialized. */
+  private plain: Record<string, unknown> | undefined;
 
   static from(entries: Iterable<[Value, Value]>): RObject {
     const o = new RObject();
@@ -89,28 +96,63 @@ export class RObject {
     return o;
   }
 
+  /**
+   * Wraps a plain JSON record (as from `JSON.parse`); members are converted with `fromJSON` when
+   * first read. The record must not be changed afterwards.
+   */
+  static lazy(record: Record<string, unknown>): RObject {
+    const o = new RObject();
+    o.plain = record;
+    return o;
+  }
+
   get size(): number {
+    if (this.plain !== undefined) this.materialize();
     return this.entriesByKey.size;
   }
 
   get(key: Value): Value | undefined {
+    if (this.plain !== undefined) {
+      if (typeof key !== 'string') return undefined;
+      const k = keyOf(key);
+      const e = this.entriesByKey.get(k);
+      if (e !== undefined) return e[1];
+      if (!Object.prototype.hasOwnProperty.call(this.plain, key)) return undefined;
+      const v = fromJSON(this.plain[key]);
+      this.entriesByKey.set(k, [key, v]);
+      return v;
+    }
     return this.entriesByKey.get(keyOf(key))?.[1];
   }
 
   has(key: Value): boolean {
+    if (this.plain !== undefined) {
+      return typeof key === 'string' && Object.prototype.hasOwnProperty.call(this.plain, key);
+    }
     return this.entriesByKey.has(keyOf(key));
   }
 
   /** Only while building. */
   set(key: Value, value: Value): this {
+    if (this.plain !== undefined) this.materialize();
     this.entriesByKey.set(keyOf(key), [key, value]);
     this.sortedCache = undefined;
     this.keyCache = undefined;
     return this;
   }
 
+  private materialize(): void {
+    const plain = this.plain!;
+    this.plain = undefined;
+    for (const key of Object.keys(plain)) {
+      const k = keyOf(key);
+      if (!this.entriesByKey.has(k)) this.entriesByKey.set(k, [key, fromJSON(plain[key])]);
+    }
+  }
+
   /** Entries sorted by key (OPA iterates objects in key order). */
   entries(): readonly [Value, Value][] {
+    if (this.plain !== undefined) this.materialize();
     if (!this.sortedCache) {
       this.sortedCache = [...this.entriesByKey.values()].sort((a, b) => compare(a[0], b[0]));
     }
@@ -268,9 +310,7 @@ export function fromJSON(x: unknown): Value {
   if (x instanceof RObject || x instanceof RSet) return x;
   if (x instanceof Set) return RSet.from([...x].map(fromJSON));
   if (x instanceof Map) return RObject.from([...x].map(([k, v]) => [fromJSON(k), fromJSON(v)] as [Value, Value]));
-  const o = new RObject();
-  for (const k of Object.keys(x as object)) o.set(k, fromJSON((x as Record<string, unknown>)[k]));
-  return o;
+  return RObject.lazy(x as Record<string, unknown>);
 }
 
 /**

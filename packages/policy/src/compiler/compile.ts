@@ -1,0 +1,627 @@
+import { RObject, type Value, equals as equalsValue, fromJSON, keyOf as keyOfValue } from '../value.ts';
+import { builtins as builtinMap } from '../builtins/index.ts';
+import type { BuiltinDef } from '../builtins/types.ts';
+import { CompileErrors, PolicyCompileError } from '../errors.ts';
+import {
+  type Annotation,
+  type Body,
+  type Expr,
+  type Module,
+  type RegoVersion,
+  type Rule,
+  type Term,
+  refToDotted,
+  ruleKind,
+  walkTerm,
+  walkTerms,
+} from '../syntax/ast.ts';
+import { RegoParseError, parseModule, parseQuery } from '../syntax/parser.ts';
+import { type CRule, type CTerm, type Frame, RuleGroup, type Step, TK, type TreeNode } from '../eval/ir.ts';
+import type { RelationImpl } from '../eval/steps.ts';
+import { groundValue } from '../eval/terms.ts';
+import { CompiledProgram } from '../eval/program.ts';
+import { done } from '../eval/steps.ts';
+import { walkRelation } from '../builtins/language/walk.ts';
+import { buildGlobals, resolveQuery, resolveRule } from './resolve.ts';
+import { LocalRewriter, VarGen, walkVarsOutsideClosures } from './locals.ts';
+import { type ArityFn, reorderBody, reportUnsafeTerm, safeVarsAfter } from './safety.ts';
+import { type LowerEnv, Lowerer, dataPathKey } from './lower.ts';
+
+// The compiler pipeline (after OPA's): parse → resolve refs → rewrite local vars → build the rule
+// tree and check rule conflicts → safety (reorder bodies) → recursion check → lower to steps.
+
+export interface ModuleSource {
+  /** File name used in error messages (e.g. `policies/plan.rego`). */
+  path: string;
+  source: string;
+}
+
+export interface CompileOptions {
+  /** Rego syntax version (default v1). */
+  regoVersion?: RegoVersion;
+  /** Enable OPA's experimental `and` / `or` keywords. */
+  experimentalKeywords?: boolean;
+  /** Extra builtins (e.g. Spacelift helpers) or overrides. */
+  builtins?: ReadonlyMap<string, BuiltinDef>;
+}
+
+const RELATIONS = new Map<string, RelationImpl>([['walk', walkRelation]]);
+const DEPRECATED = new Set(['any', 'all', 're_match', 'net.cidr_overlap', 'set_diff', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object']);
+
+export class Compiler {
+  readonly errs = new CompileErrors();
+  private readonly gen = new VarGen();
+  readonly program: CompiledProgram;
+  private readonly builtins: ReadonlyMap<string, BuiltinDef>;
+  /** AST rules per group (for checks and lowering). */
+  private readonly astRules = new Map<RuleGroup, { rule: Rule; module: Module; kind: CRule['kind']; suffix: Term[] }[]>();
+
+  constructor(
+    private readonly modules: Module[],
+    private readonly opts: CompileOptions,
+  ) {
+    this.program = new CompiledProgram(modules);
+    this.builtins = opts.builtins ? new Map([...builtinMap, ...opts.builtins]) : builtinMap;
+  }
+
+  builtin = (name: string): BuiltinDef | undefined => this.builtins.get(name);
+
+  compile(): CompiledProgram {
+    const { modules, errs } = this;
+    this.checkModules();
+    errs.throwIfAny();
+
+    // Package-level rule names (a rule name is visible in every module of its package).
+    const pkgNames = new Map<string, Set<string>>();
+    for (const m of modules) {
+      const key = pkgKey(m);
+      let s = pkgNames.get(key);
+      if (!s) pkgNames.set(key, (s = new Set()));
+      for (const r of m.rules) {
+        const h = r.head.ref[0]!;
+        if (h.type === 'var') s.add(h.name);
+      }
+    }
+    for (const m of modules) {
+      const globals = buildGlobals(m, pkgNames.get(pkgKey(m))!, errs);
+      const strict = m.regoV1Compatible;
+      const rw = new LocalRewriter(this.gen, errs, strict);
+      for (const r of m.rules) {
+        resolveRule(r, globals);
+        rw.rewriteRule(r);
+      }
+    }
+    errs.throwIfAny();
+
+    this.buildTree();
+    errs.throwIfAny();
+    this.checkSafety();
+    errs.throwIfAny();
+    this.checkRecursion();
+    errs.throwIfAny();
+    this.lowerAll();
+    errs.throwIfAny();
+    return this.program;
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private checkModules(): void {
+    const { errs } = this;
+    for (const m of this.modules) {
+      if (!m.regoV1Compatible) continue;
+      const seen = new Map<string, string>();
+      for (const imp of m.imports) {
+        const path = imp.path.terms;
+        const last = path[path.length - 1]!;
+        const name = imp.alias ?? (last.type === 'string' ? last.value : last.type === 'var' ? last.name : '');
+        const text = formatImport(imp.path.terms);
+        if (seen.has(name)) errs.add('rego_compile_error', `import must not shadow import ${seen.get(name)}`, imp.loc);
+        else seen.set(name, text);
+      }
+      for (const r of m.rules) {
+        const h = r.head.ref[0]!;
+        if (h.type === 'var' && (h.name === 'input' || h.name === 'data')) {
+          errs.add('rego_compile_error', `rules must not shadow ${h.name} (use a different rule name)`, r.loc);
+        }
+        walkTerms(r, (t) => {
+          if (t.type === 'call') {
+            const n = refToDotted(t.operator);
+            if (n && DEPRECATED.has(n) && !this.isUserFunctionName(m, n)) {
+              errs.add('rego_type_error', `deprecated built-in function calls in expression: ${n}`, t.loc);
+            }
+          }
+        });
+        for (const e of allExprs(r.body)) {
+          if (Array.isArray(e.terms)) {
+            const n = refToDotted(e.terms[0]!);
+            if (n && DEPRECATED.has(n) && !this.isUserFunctionName(m, n)) {
+              errs.add('rego_type_error', `deprecated built-in function calls in expression: ${n}`, e.loc);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  private isUserFunctionName(m: Module, name: string): boolean {
+    return m.rules.some((r) => r.head.ref.length === 1 && r.head.ref[0]!.type === 'var' && (r.head.ref[0] as { name: string }).name === name);
+  }
+
+  private buildTree(): void {
+    const { errs, program } = this;
+    for (const m of this.modules) {
+      const pkg = m.package.path.slice(1).map((t) => (t as { value: string }).value);
+      for (const rule of m.rules) {
+        const h = rule.head;
+        const name = (h.ref[0] as { name: string }).name;
+        const prefix: Value[] = [...pkg, name];
+        const rest = h.ref.slice(1);
+        let i = 0;
+        for (; i < rest.length; i++) {
+          const c = scalarOf(rest[i]!);
+          if (c === undefined) break;
+          prefix.push(c);
+        }
+        const suffix = rest.slice(i);
+        let kind: CRule['kind'];
+        if (h.args !== undefined) kind = 'function';
+        else if (ruleKind(h) === 'multi') kind = 'multi';
+        else kind = suffix.length > 0 ? 'object' : 'complete';
+        const key = dataPathKey(prefix);
+        if (kind === 'function' && suffix.length > 0) {
+          errs.add('rego_type_error', `functions must use ground references in their head: ${key}`, rule.loc);
+          continue;
+        }
+        const node = program.ensureNode(prefix);
+        let g = node.group;
+        if (!g) {
+          g = new RuleGroup(node, key);
+          node.group = g;
+          program.groups.set(key, g);
+        }
+        let list = this.astRules.get(g);
+        if (!list) this.astRules.set(g, (list = []));
+        list.push({ rule, module: m, kind, suffix });
+      }
+    }
+    // Conflicting rule kinds at one path.
+    for (const [g, list] of this.astRules) {
+      const kinds = new Set(list.map((x) => (x.kind === 'object' && x.suffix.length > 0 ? 'object' : x.kind)));
+      const fn = kinds.has('function');
+      const defaults = list.filter((x) => x.rule.default);
+      if (defaults.length > 1) errs.add('rego_type_error', `multiple default rules ${g.path} found`, defaults[1]!.rule.loc);
+      if ((fn && kinds.size > 1) || (kinds.has('complete') && (kinds.has('multi') || kinds.has('object'))) || (kinds.has('multi') && kinds.has('object') && list.some((x) => x.kind === 'multi' && x.suffix.length === 0))) {
+        errs.add('rego_type_error', `conflicting rules ${g.path} found`, list[list.length - 1]!.rule.loc);
+      }
+      if (fn) {
+        const arities = new Set(list.map((x) => x.rule.head.args?.length ?? 0));
+        if (arities.size > 1) errs.add('rego_type_error', `conflicting rules ${g.path} found`, list[list.length - 1]!.rule.loc);
+      }
+      const singleDoc = kinds.has('complete') || (kinds.has('multi') && list.every((x) => x.suffix.length === 0));
+      if (singleDoc && g.node.children.size > 0 && hasRulesBelow(g.node)) {
+        errs.add('rego_type_error', `rule ${g.path} conflicts with [${descendantPaths(g.node).join(' ')}]`, list[0]!.rule.loc);
+      }
+    }
+    // A package path must not be a rule path with a single-value document.
+    for (const m of this.modules) {
+      const pkgPath = m.package.path.slice(1).map((t) => (t as { value: string }).value);
+      for (let i = 1; i < pkgPath.length; i++) {
+        const n = program.nodeAt(pkgPath.slice(0, i));
+        const g = n?.group;
+        if (g && (g.isFunction || this.astRules.get(g)?.some((x) => x.kind === 'complete'))) {
+          errs.add('rego_type_error', `package ${['data', ...pkgPath].join('.')} conflicts with rule ${g.path} defined at ${this.astRules.get(g)![0]!.rule.loc?.file}:${this.astRules.get(g)![0]!.rule.loc?.row}`, m.package.loc);
+        }
+      }
+    }
+  }
+
+  /** Arity of a callable term, -1 when unknown. */
+  arity: ArityFn = (op) => {
+    if (op.type === 'ref' && op.terms[0]!.type === 'var' && op.terms[0]!.name === 'data') {
+      const path: Value[] = [];
+      for (const t of op.terms.slice(1)) {
+        const c = scalarOf(t);
+        if (c === undefined) return -1;
+        path.push(c);
+      }
+      const g = this.program.groups.get(dataPathKey(path));
+      const rules = g ? this.astRules.get(g) : undefined;
+      const fn = rules?.find((x) => x.kind === 'function');
+      return fn ? fn.rule.head.args!.length : -1;
+    }
+    const name = refToDotted(op);
+    if (name === undefined) return -1;
+    if (name === 'walk') return 1;
+    const def = this.builtins.get(name);
+    return def ? def.arity : -1;
+  };
+
+  private checkSafety(): void {
+    for (const list of this.astRules.values()) {
+      for (const { rule } of list) {
+        for (let r: Rule | undefined = rule; r; r = r.else) this.checkRuleSafety(r);
+      }
+    }
+  }
+
+  private checkRuleSafety(r: Rule): void {
+    const globals = new Set<string>();
+    for (const a of r.head.args ?? []) walkVarsOutsideClosures(a, (v) => globals.add(v.name));
+    r.body = reorderBody(r.body, globals, this.arity, this.errs);
+    const safe = safeVarsAfter(r.body, globals, this.arity);
+    const h = r.head;
+    for (const t of h.ref.slice(1)) reportUnsafeTerm(t, safe, this.errs);
+    if (h.key) reportUnsafeTerm(h.key, safe, this.errs);
+    if (h.value) reportUnsafeTerm(h.value, safe, this.errs);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Recursion: a rule must not depend on itself through other rules.
+
+  private checkRecursion(): void {
+    const deps = new Map<RuleGroup, Set<RuleGroup>>();
+    for (const [g, list] of this.astRules) {
+      const out = new Set<RuleGroup>();
+      for (const { rule } of list) {
+        for (let r: Rule | undefined = rule; r; r = r.else) {
+          walkTerms(r, (t) => {
+            if (t.type === 'ref') this.refDeps(t.terms, out);
+            if (t.type === 'call') this.refDeps(t.operator.terms, out);
+          });
+          for (const e of allExprs(r.body)) if (Array.isArray(e.terms) && e.terms[0]!.type === 'ref') this.refDeps(e.terms[0]!.terms, out);
+        }
+      }
+      deps.set(g, out);
+    }
+    const state = new Map<RuleGroup, 1 | 2>();
+    const stack: RuleGroup[] = [];
+    const reported = new Set<RuleGroup>();
+    const visit = (g: RuleGroup): void => {
+      state.set(g, 1);
+      stack.push(g);
+      for (const d of deps.get(g) ?? []) {
+        const s = state.get(d);
+        if (s === 1) {
+          const cycle = stack.slice(stack.indexOf(d));
+          if (!reported.has(d)) {
+            reported.add(d);
+            const loc = this.astRules.get(d)?.[0]?.rule.loc;
+            this.errs.add('rego_recursion_error', `rule ${d.path} is recursive: ${[...cycle, d].map((x) => x.path).join(' -> ')}`, loc);
+          }
+        } else if (s === undefined) visit(d);
+      }
+      stack.pop();
+      state.set(g, 2);
+    };
+    for (const g of deps.keys()) if (!state.has(g)) visit(g);
+  }
+
+  private refDeps(terms: Term[], out: Set<RuleGroup>): void {
+    const head = terms[0]!;
+    if (head.type !== 'var' || head.name !== 'data') return;
+    let n = this.program.root;
+    for (const t of terms.slice(1)) {
+      const c = scalarOf(t);
+      if (c === undefined) break;
+      const next = n.children.get(keyOfValue(c));
+      if (!next) return;
+      n = next;
+      if (n.group) out.add(n.group);
+    }
+    const addAll = (x: typeof n) => {
+      if (x.group) out.add(x.group);
+      for (const c of x.children.values()) addAll(c);
+    };
+    addAll(n);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Lowering
+
+  private lowerAll(): void {
+    for (const [g, list] of this.astRules) {
+      list.forEach(({ rule, module, kind, suffix }, index) => {
+        const c = this.lowerRule(rule, module, kind, suffix, g, index);
+        if (rule.default) {
+          if (kind === 'function') g.defaultFunction = c;
+          else g.defaultRule = c;
+          return;
+        }
+        switch (kind) {
+          case 'complete':
+            g.complete.push(c);
+            break;
+          case 'multi':
+            g.multi.push(c);
+            break;
+          case 'object':
+            g.object.push(c);
+            break;
+          case 'function':
+            g.functions.push(c);
+            break;
+        }
+      });
+      // One solution settles the value when every definition yields the same constant.
+      const defs = g.complete.length > 0 ? g.complete : g.functions;
+      if (defs.length > 0) {
+        const first = defs[0]!.constValue;
+        g.earlyExit =
+          first !== undefined &&
+          defs.every((r) => r.else === undefined && r.constValue !== undefined && equalsValue(r.constValue, first));
+      }
+    }
+  }
+
+  private lowerRule(rule: Rule, module: Module, kind: CRule['kind'], suffix: Term[], g: RuleGroup, index: number): CRule {
+    const env = this.lowerEnv(rule, module);
+    const lw = new Lowerer(env);
+    const h = rule.head;
+    let argTerms: CTerm[] | undefined;
+    let argCheck: Step = done;
+    if (h.args) {
+      // Argument patterns: dynamic parts (e.g. template strings) are computed after the body
+      // and compared with the bound argument.
+      argTerms = h.args.map((a) => {
+        if (isPattern(a)) return lw.term(a, [], false);
+        const tmp = lw.temp();
+        const t = lw.lowerTrailing([a], done);
+        const prev = argCheck;
+        const computed = t.out[0]!;
+        argCheck = (f, k) => prev(f, () => t.step(f, () => (equalsTerm(f, tmp, computed) ? k() : false)));
+        return tmp;
+      });
+    }
+    const headTerms: Term[] = [...suffix];
+    if (h.key) headTerms.push(h.key);
+    if (h.value) headTerms.push(h.value);
+    const tail = lw.lowerTrailing(headTerms, done);
+    const bodyStep = lw.lowerBody(rule.body, done);
+    const full = chainSteps(chainSteps(bodyStep, argCheck), tail.step);
+    const outs = tail.out;
+    const sfx = outs.slice(0, suffix.length);
+    let o = suffix.length;
+    const key = h.key ? outs[o++] : undefined;
+    const value = h.value ? outs[o++] : undefined;
+    const c: CRule = {
+      kind,
+      path: g.path,
+      loc: rule.loc,
+      nslots: lw.nslots,
+      body: full,
+      suffix: sfx,
+      key,
+      value,
+      args: argTerms,
+      constValue: value && value.k === TK.Const && sfx.length === 0 && kind !== 'multi' ? value.v : undefined,
+      isDefault: rule.default,
+      annotations: rule.annotations,
+      index,
+    };
+    if (rule.else) {
+      const e = this.lowerRule(rule.else, module, kind, suffix, g, index);
+      c.else = e;
+      // Else branches make the value depend on which body succeeds.
+    }
+    // Lowering may add slots after nslots was read (else branches have their own lowerers).
+    c.nslots = lw.nslots;
+    return c;
+  }
+
+  lowerEnv(rule: Rule | undefined, module: Module | undefined): LowerEnv {
+    return {
+      builtin: this.builtin,
+      relation: (n) => RELATIONS.get(n),
+      funcGroup: (k) => this.program.funcGroup(k),
+      nodeAt: (p) => this.program.nodeAt(p),
+      metadata: (kind) => this.metadata(rule, module, kind),
+      errs: this.errs,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // rego.metadata.*
+
+  private metadata(rule: Rule | undefined, module: Module | undefined, kind: 'chain' | 'rule'): Value {
+    if (!rule || !module) return kind === 'chain' ? [] : new RObject();
+    const own = rule.annotations?.find((a) => a.scope === 'rule');
+    const pkg = module.package.path.slice(1).map((t) => (t as { value: string }).value);
+    const rulePath: Value[] = [...pkg, ...rule.head.ref.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : ''))];
+    const docs: Annotation[] = [];
+    for (const m of this.modules) {
+      for (const a of m.annotations) {
+        if (a.scope !== 'document' || a.target?.kind !== 'rule') continue;
+        const r = a.target.rule;
+        const p = [...m.package.path.slice(1).map((t) => (t as { value: string }).value), ...r.head.ref.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : ''))];
+        if (JSON.stringify(p) === JSON.stringify(rulePath)) docs.push(a);
+      }
+    }
+    if (kind === 'rule') {
+      const a = own ?? docs[0];
+      return a ? fromJSON(a.json) : new RObject();
+    }
+    const chain: Value[] = [];
+    const entry = (path: Value[], a?: Annotation) => fromJSON(a ? { path, annotations: a.json } : { path });
+    chain.push(entry(rulePath, own));
+    for (const d of docs) chain.push(entry(rulePath, d));
+    for (let i = pkg.length; i >= 1; i--) {
+      const prefix = pkg.slice(0, i);
+      for (const m of this.modules) {
+        const mp = m.package.path.slice(1).map((t) => (t as { value: string }).value);
+        for (const a of m.annotations) {
+          if (a.target?.kind !== 'package') continue;
+          const exact = mp.length === prefix.length && mp.every((x, j) => x === prefix[j]);
+          if (!exact) continue;
+          if (i === pkg.length ? a.scope === 'package' || a.scope === 'subpackages' : a.scope === 'subpackages') chain.push(entry(prefix, a));
+        }
+      }
+    }
+    return chain;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Queries
+
+  compileQuery(query: string | Body, queryOpts: { regoVersion?: RegoVersion } = {}): CompiledQuery {
+    let body: Body;
+    try {
+      body = typeof query === 'string' ? parseQuery(query, { regoVersion: queryOpts.regoVersion ?? 'v1', experimentalKeywords: this.opts.experimentalKeywords }) : query;
+    } catch (e) {
+      if (e instanceof RegoParseError) throw parseErrorsToCompile(e);
+      throw e;
+    }
+    const errs = this.errs;
+    errs.list.length = 0;
+    body = resolveQuery(body, new Map());
+    const userVars = new Set<string>();
+    for (const e of body) walkTerms(e, (t) => void (t.type === 'var' && !t.name.startsWith('$') && userVars.add(t.name)));
+    const rw = new LocalRewriter(new VarGen('__localq'), errs, false);
+    body = rw.rewriteQuery(body);
+    errs.throwIfAny();
+    body = reorderBody(body, new Set(), this.arity, errs);
+    errs.throwIfAny();
+    const lw = new Lowerer(this.lowerEnv(undefined, undefined));
+    const step = lw.lowerBody(body, done);
+    errs.throwIfAny();
+    const vars: { name: string; slot: number }[] = [];
+    const renamed = new Map<string, string>();
+    for (const e of body) {
+      walkTerms(e, (t) => {
+        if (t.type === 'var' && t.orig && userVars.has(t.orig)) renamed.set(t.name, t.orig);
+        return false;
+      });
+    }
+    for (const [name, slot] of lw.vars()) {
+      if (userVars.has(name)) vars.push({ name, slot });
+      else if (renamed.has(name)) vars.push({ name: renamed.get(name)!, slot });
+    }
+    return { step, nslots: lw.nslots, vars };
+  }
+}
+
+export interface CompiledQuery {
+  step: Step;
+  nslots: number;
+  /** Result variables (user-written names) and their slots. */
+  vars: { name: string; slot: number }[];
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function pkgKey(m: Module): string {
+  return m.package.path.map((t) => (t.type === 'string' ? t.value : 'data')).join('.');
+}
+
+function formatImport(terms: Term[]): string {
+  return terms.map((t, i) => (i === 0 ? (t as { name: string }).name : t.type === 'string' ? '.' + t.value : '')).join('');
+}
+
+function scalarOf(t: Term): Value | undefined {
+  switch (t.type) {
+    case 'null':
+      return null;
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return t.value;
+    default:
+      return undefined;
+  }
+}
+
+
+function equalsTerm(f: Frame, a: CTerm, b: CTerm): boolean {
+  const va = groundValue(a, f);
+  const vb = groundValue(b, f);
+  return va !== undefined && vb !== undefined && equalsValue(va, vb);
+}
+
+function chainSteps(a: Step, b: Step): Step {
+  if (b === done) return a;
+  if (a === done) return b;
+  return (f, k) => a(f, () => b(f, k));
+}
+
+/** Terms usable directly as argument patterns (no refs, calls, comprehensions, templates). */
+function isPattern(t: Term): boolean {
+  let ok = true;
+  walkTerm(t, (x) => {
+    if (x.type === 'ref' || x.type === 'call' || x.type === 'arraycomp' || x.type === 'setcomp' || x.type === 'objectcomp' || x.type === 'template') ok = false;
+    return !ok;
+  });
+  return ok;
+}
+
+function hasRulesBelow(n: TreeNode): boolean {
+  for (const c of n.children.values()) if (c.group || hasRulesBelow(c)) return true;
+  return false;
+}
+
+function descendantPaths(n: TreeNode): string[] {
+  const out: string[] = [];
+  const visit = (x: typeof n) => {
+    for (const c of x.children.values()) {
+      if (c.group) out.push(c.group.path);
+      visit(c);
+    }
+  };
+  visit(n);
+  return out;
+}
+
+function allExprs(body: Body): Expr[] {
+  const out: Expr[] = [];
+  const visit = (b: Body) => {
+    for (const e of b) {
+      out.push(e);
+      const ts = e.terms;
+      if (!Array.isArray(ts)) {
+        if (ts.type === 'every') visit(ts.body);
+        else if (ts.type === 'logical') {
+          visit(ts.left);
+          visit(ts.right);
+        }
+      }
+    }
+  };
+  visit(body);
+  // Comprehension bodies too.
+  for (const e of [...out]) {
+    walkTerms(e, (t) => {
+      if (t.type === 'arraycomp' || t.type === 'setcomp' || t.type === 'objectcomp') for (const x of allExprs(t.body)) out.push(x);
+      return false;
+    });
+  }
+  return out;
+}
+
+export function parseErrorsToCompile(e: RegoParseError): PolicyCompileError {
+  return new PolicyCompileError(
+    e.errors.map((x) => ({ path: x.loc.file, line: x.loc.row, column: x.loc.col, code: x.code, message: x.message })),
+  );
+}
+
+/** Parses and compiles modules. Throws PolicyCompileError. */
+export function compileModules(sources: ModuleSource[], opts: CompileOptions = {}): { program: CompiledProgram; compiler: Compiler } {
+  const regoVersion = opts.regoVersion ?? 'v1';
+  const modules: Module[] = [];
+  const errors: PolicyCompileError[] = [];
+  const sorted = [...sources].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const s of sorted) {
+    try {
+      modules.push(
+        parseModule(s.path, s.source, { regoVersion, experimentalKeywords: opts.experimentalKeywords }, (n) => (builtinMap.has(n) || (opts.builtins?.has(n) ?? false))),
+      );
+    } catch (e) {
+      if (e instanceof RegoParseError) errors.push(parseErrorsToCompile(e));
+      else throw e;
+    }
+  }
+  if (errors.length > 0) throw new PolicyCompileError(errors.flatMap((e) => e.errors).slice(0, 10));
+  const compiler = new Compiler(modules, opts);
+  const program = compiler.compile();
+  return { program, compiler };
+}
+
+export type { RelationImpl };

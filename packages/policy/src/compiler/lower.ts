@@ -1,0 +1,450 @@
+import { RObject, RSet, type Value } from '../value.ts';
+import type { BuiltinDef } from '../builtins/types.ts';
+import type { CompileErrors } from '../errors.ts';
+import { type Body, type Expr, type Location, type RefTerm, type Term, refToDotted } from '../syntax/ast.ts';
+import { type CRef, type CTerm, type CVar, type RuleGroup, type Step, type TreeNode, TK } from '../eval/ir.ts';
+import {
+  type CallTarget,
+  type Operand,
+  type RelationImpl,
+  type WithMod,
+  arrayCompStep,
+  callStep,
+  done,
+  eqStep,
+  everyStep,
+  logicalStep,
+  notStep,
+  objectCompStep,
+  printStep,
+  relationStep,
+  setCompStep,
+  templateStep,
+  testStep,
+  withStep,
+} from '../eval/steps.ts';
+
+// Lowering: turns a checked, reordered rule body into evaluation steps. Nested calls, refs inside
+// composites and comprehensions are computed by steps of their own into temporary slots first
+// (OPA's RewriteExprTerms / RewriteDynamicTerms), so the remaining terms are simple.
+
+export interface LowerEnv {
+  builtin(name: string): BuiltinDef | undefined;
+  relation(name: string): RelationImpl | undefined;
+  /** The function group at a data path (`data.pkg.f`), if it defines a function. */
+  funcGroup(pathKey: string): RuleGroup | undefined;
+  /** Rule-tree node at a data path. */
+  nodeAt(path: Value[]): TreeNode | undefined;
+  /** `rego.metadata.chain()` / `rego.metadata.rule()` values for the rule being lowered. */
+  metadata(kind: 'chain' | 'rule'): Value;
+  errs: CompileErrors;
+}
+
+type Pre = ((next: Step) => Step)[];
+
+export function dataPathKey(path: Value[]): string {
+  return 'data' + path.map((p) => (typeof p === 'string' ? '.' + p : '[' + JSON.stringify(p) + ']')).join('');
+}
+
+function constOf(t: Term): Value | undefined {
+  switch (t.type) {
+    case 'null':
+      return null;
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return t.value;
+    default:
+      return undefined;
+  }
+}
+
+const isConst = (t: CTerm): t is CTerm & { k: TK.Const } => t.k === TK.Const;
+
+export class Lowerer {
+  private readonly slots = new Map<string, number>();
+  nslots = 0;
+
+  constructor(private readonly env: LowerEnv) {}
+
+  slotOf(name: string): number {
+    let s = this.slots.get(name);
+    if (s === undefined) {
+      s = this.nslots++;
+      this.slots.set(name, s);
+    }
+    return s;
+  }
+
+  /** Vars and their slots (for query results). */
+  vars(): [string, number][] {
+    return [...this.slots];
+  }
+
+  temp(): CVar {
+    return { k: TK.Var, slot: this.nslots++, name: '' };
+  }
+
+  private v(name: string): CVar {
+    return { k: TK.Var, slot: this.slotOf(name), name };
+  }
+
+  private compose(pre: Pre, last: Step): Step {
+    let s = last;
+    for (let i = pre.length - 1; i >= 0; i--) s = pre[i]!(s);
+    return s;
+  }
+
+  lowerBody(body: Body, next: Step): Step {
+    let s = next;
+    for (let i = body.length - 1; i >= 0; i--) s = this.lowerExpr(body[i]!, s);
+    return s;
+  }
+
+  /** Steps computing `terms` (appended after a rule body: head values, function arguments). */
+  lowerTrailing(terms: Term[], next: Step): { step: Step; out: CTerm[] } {
+    const pre: Pre = [];
+    const out = terms.map((t) => this.term(t, pre, false));
+    return { step: this.compose(pre, next), out };
+  }
+
+  lowerExpr(e: Expr, next: Step): Step {
+    if (e.with.length > 0) {
+      const pre: Pre = [];
+      const mods = e.with.map((w) => this.withMod(w.target, w.value, pre, w.loc ?? e.loc)).filter((m): m is WithMod => m !== undefined);
+      const inner = this.lowerExpr({ ...e, with: [] }, done);
+      return this.compose(pre, withStep(mods, inner, next));
+    }
+    if (e.negated) {
+      const inner = this.lowerExpr({ ...e, negated: false }, done);
+      return notStep(inner, next);
+    }
+    const ts = e.terms;
+    const pre: Pre = [];
+    let main: Step;
+    if (Array.isArray(ts)) {
+      const op = ts[0]!;
+      const name = refToDotted(op);
+      if ((name === 'eq' || name === 'assign') && ts.length === 3) {
+        main = this.lowerEq(ts[1]!, ts[2]!, pre, next, e.loc);
+      } else {
+        main = this.lowerCall(op as RefTerm, ts.slice(1), pre, undefined, e.loc)(next);
+      }
+    } else {
+      switch (ts.type) {
+        case 'some':
+          return next;
+        case 'every': {
+          const domain = this.term(ts.domain, pre, false);
+          const key = ts.key ? this.term(ts.key, pre, false) : undefined;
+          const value = this.term(ts.value, pre, false);
+          const body = this.lowerBody(ts.body, done);
+          main = everyStep(key, value, domain, body, next);
+          break;
+        }
+        case 'logical': {
+          const left = this.lowerBody(ts.left, done);
+          const right = ts.right.length > 0 ? this.lowerBody(ts.right, done) : undefined;
+          main = logicalStep(ts.op, left, right, next);
+          break;
+        }
+        default: {
+          const t = this.term(ts, pre, true);
+          main = testStep(t, next);
+        }
+      }
+    }
+    return this.compose(pre, main);
+  }
+
+  private lowerEq(a: Term, b: Term, pre: Pre, next: Step, loc: Location | undefined): Step {
+    // `x = f(y)` / `f(y) = x`: call with the other side as output, no temporary.
+    if (b.type === 'call' && a.type !== 'call' && !isSpecial(b)) {
+      const build = this.lowerCall(b.operator, b.args, pre, undefined, b.loc ?? loc, a);
+      return build(next);
+    }
+    if (a.type === 'call' && b.type !== 'call' && !isSpecial(a)) {
+      const build = this.lowerCall(a.operator, a.args, pre, undefined, a.loc ?? loc, b);
+      return build(next);
+    }
+    const ca = this.term(a, pre, true);
+    const cb = this.term(b, pre, true);
+    if (cb.k === TK.Var && ca.k !== TK.Var) return eqStep(cb, ca, next);
+    return eqStep(ca, cb, next);
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  term(t: Term, pre: Pre, top: boolean): CTerm {
+    switch (t.type) {
+      case 'null':
+      case 'boolean':
+      case 'number':
+      case 'string':
+        return { k: TK.Const, v: constOf(t)! };
+      case 'var':
+        return this.v(t.name);
+      case 'ref':
+        return this.ref(t, pre, top);
+      case 'array': {
+        const items = t.items.map((x) => this.term(x, pre, false));
+        if (items.every(isConst)) return { k: TK.Const, v: items.map((x) => x.v) };
+        return { k: TK.Array, items };
+      }
+      case 'set': {
+        const items = t.items.map((x) => this.term(x, pre, false));
+        if (items.every(isConst)) return { k: TK.Const, v: RSet.from(items.map((x) => x.v)) };
+        return { k: TK.Set, items };
+      }
+      case 'object': {
+        const keys = t.items.map(([k]) => this.term(k, pre, false));
+        const values = t.items.map(([, v]) => this.term(v, pre, false));
+        if (keys.every(isConst) && values.every(isConst)) {
+          const o = new RObject();
+          keys.forEach((k, i) => o.set(k.v, (values[i] as { v: Value }).v));
+          return { k: TK.Const, v: o };
+        }
+        return { k: TK.Object, keys, values };
+      }
+      case 'call': {
+        const special = this.specialCall(t, pre);
+        if (special) return special;
+        const out = this.temp();
+        pre.push(this.lowerCall(t.operator, t.args, pre, out, t.loc));
+        return out;
+      }
+      case 'arraycomp':
+      case 'setcomp': {
+        const out = this.temp();
+        const body = this.lowerBody(t.body, done);
+        const headPre: Pre = [];
+        const head = this.term(t.term, headPre, false);
+        const b2 = headPre.length > 0 ? this.chain(body, this.compose(headPre, done)) : body;
+        const step = t.type === 'arraycomp' ? arrayCompStep : setCompStep;
+        pre.push((next) => step(b2, head, out, next));
+        return out;
+      }
+      case 'objectcomp': {
+        const out = this.temp();
+        const body = this.lowerBody(t.body, done);
+        const headPre: Pre = [];
+        const key = this.term(t.key, headPre, false);
+        const value = this.term(t.value, headPre, false);
+        const b2 = headPre.length > 0 ? this.chain(body, this.compose(headPre, done)) : body;
+        pre.push((next) => objectCompStep(b2, key, value, out, t.loc, next));
+        return out;
+      }
+      case 'template': {
+        const out = this.temp();
+        const ops: (string | Operand)[] = t.parts.map((p) => {
+          if (p.type === 'expr') return this.operandOfExpr(p);
+          if (p.type === 'string') return p.value;
+          return this.operand(p);
+        });
+        pre.push((next) => templateStep(ops, out, t.loc, next));
+        return out;
+      }
+    }
+  }
+
+  private chain(body: Step, tail: Step): Step {
+    return (f, k) => body(f, () => tail(f, k));
+  }
+
+  private ref(t: RefTerm, pre: Pre, top: boolean): CTerm {
+    const head = t.terms[0]!;
+    const path = t.terms.slice(1).map((x) => this.term(x, pre, false));
+    let r: CRef;
+    if (head.type === 'var' && head.name === 'input') r = { k: TK.Ref, root: 'input', path, loc: t.loc };
+    else if (head.type === 'var' && head.name === 'data') r = { k: TK.Ref, root: 'data', path, loc: t.loc };
+    else {
+      const h = this.term(head, pre, false);
+      if (path.length === 0) return h;
+      r = { k: TK.Ref, root: 'term', head: h, path, loc: t.loc };
+    }
+    if (top) return r;
+    const out = this.temp();
+    pre.push((next) => eqStep(out, r, next));
+    return out;
+  }
+
+  /** Calls that are compiled specially (print, metadata, template strings). */
+  private specialCall(t: Term & { type: 'call' }, pre: Pre): CTerm | undefined {
+    const name = refToDotted(t.operator);
+    if (name === 'rego.metadata.chain' && t.args.length === 0) return { k: TK.Const, v: this.env.metadata('chain') };
+    if (name === 'rego.metadata.rule' && t.args.length === 0) return { k: TK.Const, v: this.env.metadata('rule') };
+    void pre;
+    return undefined;
+  }
+
+  private operand(t: Term): Operand {
+    const out = this.temp();
+    const pre: Pre = [];
+    const c = this.term(t, pre, true);
+    const body = this.compose(pre, eqStep(out, c, done));
+    return { body, out };
+  }
+
+  private operandOfExpr(e: Expr): Operand {
+    const out = this.temp();
+    const ts = e.terms;
+    const value = (next: Step): Step => {
+      const pre: Pre = [];
+      if (Array.isArray(ts)) {
+        const build = this.lowerCall(ts[0] as RefTerm, ts.slice(1), pre, out, e.loc);
+        return this.compose(pre, build(next));
+      }
+      if (ts.type === 'some' || ts.type === 'every' || ts.type === 'logical') {
+        return this.lowerExpr({ ...e, with: [] }, eqStep(out, { k: TK.Const, v: true }, next));
+      }
+      const c = this.term(ts, pre, true);
+      return this.compose(pre, eqStep(out, c, next));
+    };
+    if (e.with.length > 0) {
+      const pre: Pre = [];
+      const mods = e.with.map((w) => this.withMod(w.target, w.value, pre, w.loc ?? e.loc)).filter((m): m is WithMod => m !== undefined);
+      return { body: this.compose(pre, withStep(mods, value(done), done)), out };
+    }
+    return { body: value(done), out };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Calls
+
+  /**
+   * Lowers a call: arguments are lowered now (their extraction steps go to `pre`); the returned
+   * builder makes the call step. `out` receives the result; with no `out`, a call with one
+   * argument more than the function's arity uses the last argument as output, otherwise the
+   * result must not be false. `outTerm` is an output given as an AST term (from `x = f(y)`).
+   */
+  lowerCall(op: RefTerm, args: Term[], pre: Pre, out: CTerm | undefined, loc: Location | undefined, outTerm?: Term): (next: Step) => Step {
+    const name = refToDotted(op);
+    const outOf = (): CTerm | undefined => out ?? (outTerm ? this.term(outTerm, pre, false) : undefined);
+    if (name === 'print' || name === 'internal.print') {
+      const ops = args.map((a) => this.operand(a));
+      const o = outOf();
+      return (next) => printStep(ops, o ? eqStep(o, { k: TK.Const, v: true }, next) : next);
+    }
+    if ((name === 'rego.metadata.chain' || name === 'rego.metadata.rule') && args.length <= 1) {
+      const v: CTerm = { k: TK.Const, v: this.env.metadata(name === 'rego.metadata.chain' ? 'chain' : 'rule') };
+      const o = args.length === 1 ? this.term(args[0]!, pre, false) : outOf();
+      return (next) => (o ? eqStep(o, v, next) : next);
+    }
+    const skip = (next: Step) => next;
+    let target: CallTarget | undefined;
+    let arity = -1;
+    const head = op.terms[0]!;
+    if (head.type === 'var' && head.name === 'data') {
+      const path: Value[] = [];
+      for (const x of op.terms.slice(1)) {
+        const c = constOf(x);
+        if (c === undefined) {
+          this.env.errs.add('rego_type_error', `illegal call: function reference must be ground`, loc);
+          return skip;
+        }
+        path.push(c);
+      }
+      const key = dataPathKey(path);
+      const group = this.env.funcGroup(key);
+      if (!group) {
+        this.env.errs.add('rego_type_error', `undefined function ${key}`, loc);
+        return skip;
+      }
+      target = { name: key, group };
+      arity = group.functions[0]?.args?.length ?? group.defaultFunction?.args?.length ?? 0;
+    } else if (name !== undefined) {
+      const rel = this.env.relation(name);
+      const def = this.env.builtin(name);
+      if (rel) {
+        const cargs = args.map((a) => this.term(a, pre, false));
+        const ar = def?.arity ?? 1;
+        if (cargs.length === ar + 1) return (next) => relationStep(name, rel, cargs.slice(0, ar), cargs[ar], loc, next);
+        const o = outOf();
+        return (next) => relationStep(name, rel, cargs, o, loc, next);
+      }
+      if (!def) {
+        this.env.errs.add('rego_type_error', `undefined function ${name}`, loc);
+        return skip;
+      }
+      target = { name, builtin: def };
+      arity = def.arity;
+    } else {
+      this.env.errs.add('rego_type_error', `illegal call`, loc);
+      return skip;
+    }
+    const cargs = args.map((a) => this.term(a, pre, false));
+    const t = target;
+    if (arity >= 0) {
+      if (cargs.length === arity + 1 && out === undefined && outTerm === undefined) {
+        return (next) => callStep(t, cargs.slice(0, arity), cargs[arity], loc, next);
+      }
+      if (cargs.length !== arity) {
+        this.env.errs.add('rego_type_error', `${t.name}: ${cargs.length > arity ? 'too many arguments' : 'too few arguments'}`, loc);
+        return skip;
+      }
+    }
+    const o = outOf();
+    return (next) => callStep(t, cargs, o, loc, next);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // with
+
+  private withMod(target: Term, value: Term, pre: Pre, loc: Location | undefined): WithMod | undefined {
+    const errs = this.env.errs;
+    const constPath = (terms: Term[]): Value[] | undefined => {
+      const out: Value[] = [];
+      for (const t of terms) {
+        const c = constOf(t);
+        if (c === undefined) return undefined;
+        out.push(c);
+      }
+      return out;
+    };
+    if (target.type === 'ref' && target.terms[0]!.type === 'var' && (target.terms[0]!.name === 'input' || target.terms[0]!.name === 'data')) {
+      const root = target.terms[0]!.name;
+      const path = constPath(target.terms.slice(1));
+      if (!path) {
+        errs.add('rego_compile_error', 'with keyword target must be a ground reference', loc);
+        return undefined;
+      }
+      if (root === 'input') return { kind: 'input', path, value: this.term(value, pre, false) };
+      const fn = this.env.funcGroup(dataPathKey(path));
+      if (fn) return this.mockMod(dataPathKey(path), value, pre, loc);
+      const node = this.env.nodeAt(path);
+      return { kind: 'data', path, value: this.term(value, pre, false), nodes: node ? [node] : [] };
+    }
+    const name = refToDotted(target);
+    if (name !== undefined && (this.env.builtin(name) || this.env.relation(name))) return this.mockMod(name, value, pre, loc);
+    errs.add('rego_compile_error', 'with keyword target must reference existing input, data, or a function', loc);
+    return undefined;
+  }
+
+  private mockMod(name: string, value: Term, pre: Pre, loc: Location | undefined): WithMod | undefined {
+    // A function (user function or builtin) as replacement, or a plain value.
+    if (value.type === 'ref' || value.type === 'var') {
+      const head = value.type === 'ref' ? value.terms[0]! : value;
+      if (head.type === 'var' && head.name === 'data' && value.type === 'ref') {
+        const path: Value[] = [];
+        let ground = true;
+        for (const x of value.terms.slice(1)) {
+          const c = constOf(x);
+          if (c === undefined) ground = false;
+          else path.push(c);
+        }
+        if (ground && this.env.funcGroup(dataPathKey(path))) return { kind: 'mockfn', name, target: dataPathKey(path) };
+      } else {
+        const n = refToDotted(value);
+        if (n !== undefined && (this.env.builtin(n) || this.env.relation(n))) return { kind: 'mockfn', name, target: n };
+      }
+    }
+    void loc;
+    return { kind: 'mock', name, value: this.term(value, pre, false) };
+  }
+
+}
+
+function isSpecial(t: Term & { type: 'call' }): boolean {
+  const n = refToDotted(t.operator);
+  return n === 'print' || n === 'internal.print';
+}
