@@ -131,6 +131,9 @@ describe('graphql.is_valid / parse / parse_and_verify', () => {
     invalid('{ search { ... on Query { search { id } } } }'); // impossible spread
     invalid('mutation { x }'); // no mutation root
     invalid('{ search @unknown { id } }');
+    invalid('{ search { id: name id } }'); // overlapping response names
+    invalid('{ a: search(text: "x") { id } a: search(text: "y") { id } }');
+    expect(call('graphql.is_valid', '{ search { id ... on Character { id } } s: search { id } }', SCHEMA)).toBe(true);
     expect(call('graphql.parse_and_verify', '{ nope }', SCHEMA)).toEqual([false, expect.anything(), expect.anything()]);
   });
   it('reports the first validation error in graphql.parse', () => {

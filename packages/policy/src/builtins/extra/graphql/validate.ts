@@ -1,6 +1,7 @@
 // Query validation against a loaded schema: gqlparser's walker and its validation rules (the
 // GraphQL spec's §5 rules), reporting errors in walk order with gqlparser's messages. The rule
-// for overlapping fields (§5.3.2) is not implemented.
+// for overlapping fields (§5.3.2) is checked in a simplified form: fields sharing a response
+// name within one parent type must be the same field with the same arguments.
 
 import {
   GraphQLError,
@@ -48,6 +49,12 @@ function valueString(v: GValue): string {
       return v.Raw;
   }
 }
+
+const argumentsText = (args: GArgument[]) =>
+  args
+    .map((a) => `${a.Name}:${valueString(a.Value)}`)
+    .sort()
+    .join(',');
 
 const TYPENAME_FIELD: GFieldDefinition = {
   Description: '',
@@ -108,6 +115,7 @@ class Validator {
       }
     }
     for (const sel of op.SelectionSet) this.walkSelection(root, sel);
+    this.overlappingFields(op.SelectionSet, root, new Set());
     this.onOperation(op, root);
     this.currentOperation = undefined;
   }
@@ -117,6 +125,7 @@ class Validator {
     this.walkDirectives(def, frag.Directives, 'FRAGMENT_DEFINITION');
     this.onFragment(frag, def);
     for (const sel of frag.SelectionSet) this.walkSelection(def, sel);
+    this.overlappingFields(frag.SelectionSet, def, new Set([frag.Name]));
   }
 
   private walkDirectives(_parent: GDefinition | undefined, directives: GDirective[], location: string) {
@@ -376,6 +385,47 @@ class Validator {
     for (const v of op.VariableDefinitions) {
       const def = v.Type ? this.type(typeName(v.Type)) : undefined;
       if (def && !isInputKind(def)) this.error(v.pos, `Variable "$${v.Variable}" cannot be non-input type "${typeString(v.Type!)}".`);
+    }
+  }
+
+  /** Fields of a selection set that apply to `parent` itself (same-type fragments flattened). */
+  private collectFields(selections: GSelection[], parent: GDefinition | undefined, seen: Set<string>, out: GField[]) {
+    for (const sel of selections) {
+      if (sel.kind === 'Field') out.push(sel);
+      else if (sel.kind === 'InlineFragment') {
+        if (sel.TypeCondition === '' || sel.TypeCondition === parent?.Name) this.collectFields(sel.SelectionSet, parent, seen, out);
+      } else if (!seen.has(sel.Name)) {
+        const frag = this.doc.Fragments.find((f) => f.Name === sel.Name);
+        if (frag && frag.TypeCondition === parent?.Name) {
+          seen.add(sel.Name);
+          this.collectFields(frag.SelectionSet, parent, seen, out);
+        }
+      }
+    }
+  }
+
+  private overlappingFields(selections: GSelection[], parent: GDefinition | undefined, seen: Set<string>) {
+    if (!parent) return;
+    const fields: GField[] = [];
+    this.collectFields(selections, parent, new Set(seen), fields);
+    const byKey = new Map<string, GField[]>();
+    for (const f of fields) byKey.set(f.Alias || f.Name, [...(byKey.get(f.Alias || f.Name) ?? []), f]);
+    for (const [key, group] of byKey) {
+      const first = group[0]!;
+      for (const other of group.slice(1)) {
+        let reason: string | undefined;
+        if (other.Name !== first.Name) reason = `${first.Name} and ${other.Name} are different fields`;
+        else if (argumentsText(other.Arguments) !== argumentsText(first.Arguments)) reason = 'they have differing arguments';
+        if (reason) {
+          this.error(other.pos, `Fields "${key}" conflict because ${reason}. Use different aliases on the fields to fetch both if this was intentional.`);
+          return;
+        }
+      }
+      const def = first.Name === '__typename' ? undefined : parent.Fields.find((f) => f.Name === first.Name);
+      const next = def?.Type ? this.type(typeName(def.Type)) : undefined;
+      if (next && group.some((f) => f.SelectionSet.length)) {
+        this.overlappingFields(group.flatMap((f) => f.SelectionSet), next, seen);
+      }
     }
   }
 
