@@ -812,9 +812,13 @@ const UNITS: Record<string, bigint> = {
   s: NS,
   m: 60n * NS,
   h: 3600n * NS,
+  // OPA extends Go's units with days, weeks and (365-day) years.
+  d: 86400n * NS,
+  w: 7n * 86400n * NS,
+  y: 365n * 86400n * NS,
 };
 
-/** Go's time.ParseDuration, in nanoseconds. */
+/** Go's time.ParseDuration (plus OPA's d, w and y units), in nanoseconds. */
 export function parseDuration(s: string): bigint {
   const orig = s;
   const invalid = () => new GoTimeError('time: invalid duration ' + goQuote(orig));

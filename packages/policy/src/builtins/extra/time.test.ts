@@ -43,6 +43,10 @@ describe('time.parse_duration_ns', () => {
     expect(call('time.parse_duration_ns', '-2µs')).toBe(-2000);
     expect(call('time.parse_duration_ns', '3μs')).toBe(3000);
     expect(call('time.parse_duration_ns', '0')).toBe(0);
+    expect(call('time.parse_duration_ns', '365d')).toBe(31536000000000000n);
+    expect(call('time.parse_duration_ns', '1w')).toBe(604800000000000);
+    expect(call('time.parse_duration_ns', '1y')).toBe(31536000000000000n);
+    expect(call('time.parse_duration_ns', '1d2h')).toBe(93600000000000);
   });
   it('rejects bad durations like Go', () => {
     expect(() => call('time.parse_duration_ns', '1')).toThrow('time: missing unit in duration "1"');
