@@ -1,1 +1,9 @@
-export {};
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import type { AppRouter } from './routers/app.ts';
+
+export { appRouter, type AppRouter } from './routers/app.ts';
+export { createContext, createContextFactory, verifyCredentials, type ApiContext, type CreateContextInput } from './context.ts';
+export { createCallerFactory } from './trpc.ts';
+export { TRPC_CODE_BY_DOMAIN_CODE, toTRPCError } from './errors.ts';
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

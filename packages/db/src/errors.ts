@@ -13,9 +13,15 @@ function uniqueTarget(error: Prisma.PrismaClientKnownRequestError): string[] | n
   if (!meta) return null;
   if (Array.isArray(meta.target)) return meta.target.map(String);
   // Driver adapters report the constraint differently: { driverAdapterError: { cause: { constraint: { fields } } } }
-  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string } } } | undefined)?.cause;
+  const cause = (meta.driverAdapterError as { cause?: { constraint?: { fields?: string[]; index?: string }; table?: string } } | undefined)?.cause;
   if (cause?.constraint?.fields) return cause.constraint.fields.map((f) => f.replace(/"/g, ''));
-  if (cause?.constraint?.index) return [cause.constraint.index];
+  const index = cause?.constraint?.index;
+  if (index) {
+    // Prisma's default index names: <Model>_<field>_<field>_key (no field of ours has an underscore).
+    const model = cause.table ?? (meta.modelName as string | undefined) ?? '';
+    const body = index.startsWith(`${model}_`) ? index.slice(model.length + 1) : index;
+    return body.replace(/_key$/, '').split('_');
+  }
   return null;
 }
 

@@ -44,7 +44,7 @@ export interface RunTimelineEntry {
 }
 
 export interface RunDetail extends RunListItem {
-  stack: { id: string; name: string };
+  stack: { id: string; name: string; repositoryUrl: string; branch: string; projectRoot: string };
   startedAt: Date | null;
   updatedAt: Date;
   transitions: RunTimelineEntry[];
@@ -103,7 +103,7 @@ export async function listRuns(scope: AccountScope, rawInput: z.input<typeof lis
 export async function getRun(scope: AccountScope, runId: string): Promise<RunDetail> {
   const run = await scope.db.run.findUnique({
     where: { id: runId },
-    include: { stack: { select: { id: true, name: true } }, transitions: { orderBy: { id: 'asc' } } },
+    include: { stack: { select: { id: true, name: true, repositoryUrl: true, branch: true, projectRoot: true } }, transitions: { orderBy: { id: 'asc' } } },
   });
   if (!run) throw DomainError.notFound('Run', runId);
   const accepts = (type: Parameters<typeof statesAccepting>[1]['type']) =>
@@ -121,7 +121,7 @@ export async function getRun(scope: AccountScope, runId: string): Promise<RunDet
     updatedAt: run.updatedAt,
     finishedAt: run.finishedAt,
     durationMs: durationOf(run),
-    stack: run.stack,
+    stack: { id: run.stack.id, name: run.stack.name, repositoryUrl: run.stack.repositoryUrl, branch: run.stack.branch, projectRoot: run.stack.projectRoot },
     transitions: run.transitions.map((t) => ({
       state: t.toState,
       at: t.at,

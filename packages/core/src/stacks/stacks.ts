@@ -55,35 +55,51 @@ const label = z
   .max(64, 'Labels are at most 64 characters')
   .regex(/^[^\s,]+$/, 'Labels cannot contain spaces or commas');
 
+const description = z.string().trim().max(5000);
+const labels = z
+  .array(label)
+  .max(50, 'At most 50 labels')
+  .transform((list) => [...new Set(list)]);
+const vendor = z.enum(['OPENTOFU', 'TERRAFORM']);
+const vendorVersion = z
+  .string()
+  .trim()
+  .regex(/^\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/, 'Use a version like 1.6.2')
+  .nullish()
+  .transform((v) => v || null);
+const name = z
+  .string()
+  .trim()
+  .min(1, 'Name the stack')
+  .max(100, 'Use at most 100 characters')
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes and underscores');
+
 export const stackInput = z.object({
-  name: z
-    .string()
-    .trim()
-    .min(1, 'Name the stack')
-    .max(100, 'Use at most 100 characters')
-    .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes and underscores'),
-  description: z.string().trim().max(5000).optional().default(''),
-  labels: z
-    .array(label)
-    .max(50, 'At most 50 labels')
-    .optional()
-    .default([])
-    .transform((labels) => [...new Set(labels)]),
+  name,
+  description: description.optional().default(''),
+  labels: labels.optional().default([]),
   repositoryUrl,
   branch,
   projectRoot: projectRoot.optional().default(''),
-  vendor: z.enum(['OPENTOFU', 'TERRAFORM']).optional().default('OPENTOFU'),
-  vendorVersion: z
-    .string()
-    .trim()
-    .regex(/^\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/, 'Use a version like 1.6.2')
-    .nullish()
-    .transform((v) => v || null),
+  vendor: vendor.optional().default('OPENTOFU'),
+  vendorVersion,
   autodeploy: z.boolean().optional().default(false),
 });
 export type StackInput = z.input<typeof stackInput>;
 
-export const stackUpdateInput = stackInput.partial().extend({ id: z.string().min(1) });
+/** Only the fields sent are changed (no defaults here, unlike stackInput). */
+export const stackUpdateInput = z.object({
+  id: z.string().min(1),
+  name: name.optional(),
+  description: description.optional(),
+  labels: labels.optional(),
+  repositoryUrl: repositoryUrl.optional(),
+  branch: branch.optional(),
+  projectRoot: projectRoot.optional(),
+  vendor: vendor.optional(),
+  vendorVersion: vendorVersion.optional(),
+  autodeploy: z.boolean().optional(),
+});
 export type StackUpdateInput = z.input<typeof stackUpdateInput>;
 
 export const stackListInput = z
@@ -157,10 +173,16 @@ export async function listStacks(scope: AccountScope, rawInput?: z.input<typeof 
   return stacks.map(({ runs, ...stack }) => ({ ...toStackView(stack as Stack), lastRun: runs[0] ?? null }));
 }
 
-export async function getStack(scope: AccountScope, id: string): Promise<StackView> {
-  const stack = await scope.db.stack.findUnique({ where: { id } });
+export async function getStack(scope: AccountScope, id: string): Promise<StackListItem> {
+  const stack = await scope.db.stack.findUnique({
+    where: { id },
+    include: {
+      runs: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1, select: { id: true, state: true, createdAt: true, commitSha: true } },
+    },
+  });
   if (!stack) throw DomainError.notFound('Stack', id);
-  return toStackView(stack);
+  const { runs, ...rest } = stack;
+  return { ...toStackView(rest as Stack), lastRun: runs[0] ?? null };
 }
 
 export async function createStack(scope: AccountScope, rawInput: StackInput): Promise<StackView> {
@@ -183,8 +205,7 @@ export async function createStack(scope: AccountScope, rawInput: StackInput): Pr
 export async function updateStack(scope: AccountScope, rawInput: StackUpdateInput): Promise<StackView> {
   assertCanWrite(scope);
   const { id, ...changes } = parseInput(stackUpdateInput, rawInput);
-  // `partial()` keeps defaults for absent keys; only write what the caller sent.
-  const sent = Object.fromEntries(Object.entries(changes).filter(([key]) => key in (rawInput as object)));
+  const sent = Object.fromEntries(Object.entries(changes).filter(([key, value]) => value !== undefined && key in (rawInput as object)));
   try {
     return await scope.db.transaction(async (tx) => {
       const stack = await tx.stack.update({ where: { id }, data: sent });

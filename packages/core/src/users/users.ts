@@ -122,3 +122,18 @@ export async function accountScopeForUser(
     services,
   };
 }
+
+export interface MemberView {
+  user: PublicUser;
+  role: Role;
+  createdAt: Date;
+}
+
+/** The account's members and their roles. */
+export async function listMembers(scope: AccountScope): Promise<MemberView[]> {
+  const members = await scope.db.membership.findMany({
+    orderBy: { createdAt: 'asc' },
+    include: { user: { select: { id: true, email: true, name: true } } },
+  });
+  return members.map((m) => ({ user: m.user, role: m.role, createdAt: m.createdAt }));
+}

@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import {
+  confirmRun,
+  createStack,
+  deleteStack,
+  deleteVariable,
+  discardRun,
+  getRun,
+  getStack,
+  listMembers,
+  listRuns,
+  listRunsInput,
+  listStacks,
+  listVariables,
+  retryRun,
+  setVariableInput,
+  setVariable,
+  signUpInput,
+  stackInput,
+  stackListInput,
+  stackUpdateInput,
+  stopRun,
+  triggerRun,
+  triggerRunInput,
+  unlockStack,
+  updateStack,
+} from '@gantry/core';
+import { accountProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
+
+// Routers are thin: an input schema (shared with core, which validates again) and one use-case call.
+const byId = z.object({ id: z.string().min(1) });
+
+export const appRouter = router({
+  auth: router({
+    signUp: publicProcedure.input(signUpInput).mutation(({ ctx, input }) => ctx.signUp(input)),
+  }),
+  me: router({
+    get: authedProcedure.query(({ ctx }) => ctx.getMe(ctx.userId)),
+  }),
+  members: router({
+    list: accountProcedure.query(({ ctx }) => listMembers(ctx.scope)),
+  }),
+  stacks: router({
+    list: accountProcedure.input(stackListInput).query(({ ctx, input }) => listStacks(ctx.scope, input)),
+    get: accountProcedure.input(byId).query(({ ctx, input }) => getStack(ctx.scope, input.id)),
+    create: accountProcedure.input(stackInput).mutation(({ ctx, input }) => createStack(ctx.scope, input)),
+    update: accountProcedure.input(stackUpdateInput).mutation(({ ctx, input }) => updateStack(ctx.scope, input)),
+    delete: accountProcedure.input(byId).mutation(({ ctx, input }) => deleteStack(ctx.scope, input.id)),
+    /** Clears the lock an interrupted apply left (after a human checked the infrastructure). */
+    unlock: accountProcedure.input(byId).mutation(({ ctx, input }) => unlockStack(ctx.scope, input.id)),
+  }),
+  env: router({
+    list: accountProcedure.input(z.object({ stackId: z.string().min(1) })).query(({ ctx, input }) => listVariables(ctx.scope, input.stackId)),
+    set: accountProcedure.input(setVariableInput).mutation(({ ctx, input }) => setVariable(ctx.scope, input)),
+    delete: accountProcedure
+      .input(z.object({ stackId: z.string().min(1), id: z.string().min(1) }))
+      .mutation(({ ctx, input }) => deleteVariable(ctx.scope, input)),
+  }),
+  runs: router({
+    list: accountProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.scope, input)),
+    get: accountProcedure.input(byId).query(({ ctx, input }) => getRun(ctx.scope, input.id)),
+    trigger: accountProcedure.input(triggerRunInput).mutation(({ ctx, input }) => triggerRun(ctx.scope, input)),
+    confirm: accountProcedure.input(byId).mutation(({ ctx, input }) => confirmRun(ctx.scope, input.id)),
+    discard: accountProcedure.input(byId).mutation(({ ctx, input }) => discardRun(ctx.scope, input.id)),
+    stop: accountProcedure.input(byId).mutation(({ ctx, input }) => stopRun(ctx.scope, input.id)),
+    retry: accountProcedure.input(byId).mutation(({ ctx, input }) => retryRun(ctx.scope, input.id)),
+  }),
+});
+
+export type AppRouter = typeof appRouter;
