@@ -1,0 +1,125 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { confirmRun, getRun, setVariable, triggerRun } from '@gantry/core';
+import { blockingPlanConfig, createFifo, createGitRepoFixture, type GitRepoFixture } from '@gantry/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './testing/harness.ts';
+import { descendantsOf, killAll } from './testing/worker-process.ts';
+
+// Worker killed with SIGKILL: the lease (4 s, heartbeat 1 s) runs out and the reaper of another
+// worker decides. A plan is handed on; an apply is never repeated.
+const LEASE_MS = 4_000;
+
+let h: Harness;
+const repos: GitRepoFixture[] = [];
+const leftovers: number[] = [];
+
+beforeAll(async () => {
+  h = await createHarness('Crash');
+});
+
+afterAll(async () => {
+  killAll(leftovers);
+  await h?.close();
+  await Promise.all(repos.map((r) => r.cleanup()));
+});
+
+/** Apply appends a line to a marker file (so a repeated apply would show), then sleeps. */
+function appendThenSleepConfig(seconds: number) {
+  return {
+    'main.tf': `variable "marker" {
+  type = string
+}
+
+resource "terraform_data" "slow" {
+  input = "slow"
+
+  provisioner "local-exec" {
+    command = "echo applied >> \\"\${var.marker}\\"; echo started; sleep ${seconds}; echo done"
+  }
+}
+`,
+  };
+}
+
+describe('a worker killed with SIGKILL', () => {
+  it('mid-plan: the run is handed to another worker within a bounded time, with the reason shown', async () => {
+    const fixture = await createGitRepoFixture({ files: blockingPlanConfig() });
+    repos.push(fixture);
+    const fifo = join(h.tmp, 'plan-gate');
+    await createFifo(fifo);
+    const stack = await h.stack({ name: 'crash-plan', repositoryUrl: fixture.url });
+    await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_block_on', value: fifo, secret: false });
+
+    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'PLANNING');
+    leftovers.push(...(await descendantsOf(doomed.pid)));
+    const killedAt = Date.now();
+    await doomed.kill();
+
+    const survivor = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
+    const requeued = await h.waitForRun(id, (run) => run.transitions.some((t) => t.reason?.includes('lost during planning')), 30_000);
+    const handedOnAt = requeued.transitions.find((t) => t.reason?.includes('lost during planning'))!.at.getTime();
+    // Bounded: the lease, plus a reaper period, plus slack for a busy machine.
+    expect(handedOnAt - killedAt).toBeLessThan(LEASE_MS + 5_000);
+    expect(requeued.transitions.find((t) => t.reason?.includes('lost during planning'))).toMatchObject({
+      state: 'READY',
+      actor: { kind: 'SYSTEM' },
+      reason: expect.stringMatching(/^Worker .* lost during planning \(no heartbeat since .*\); handing the phase to another worker \(attempt 2 of 2\)$/),
+    });
+
+    // The survivor plans it again; release both the orphaned plan and the new one.
+    await h.waitForState(id, 'PLANNING');
+    leftovers.push(...(await descendantsOf(survivor.pid)));
+    writeFileSync(fifo, 'go');
+    const planned = await h.waitForState(id, 'UNCONFIRMED', 60_000);
+    expect(planned.transitions.map((t) => t.state)).toEqual([
+      'QUEUED', 'READY', 'PREPARING', 'INITIALIZING', 'PLANNING', 'READY', 'PREPARING', 'INITIALIZING', 'PLANNING', 'UNCONFIRMED',
+    ]);
+    await survivor.stop();
+  });
+
+  it('mid-apply: the run fails "worker lost during apply", is never applied again, and the stack stays locked', async () => {
+    const fixture = await createGitRepoFixture({ files: appendThenSleepConfig(20) });
+    repos.push(fixture);
+    const marker = join(h.tmp, 'apply-count.txt');
+    const stack = await h.stack({ name: 'crash-apply', repositoryUrl: fixture.url });
+    await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_marker', value: marker, secret: false });
+
+    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'UNCONFIRMED');
+    await confirmRun(h.scope, id);
+    await h.waitForRun(id, () => {
+      try {
+        return readFileSync(marker, 'utf8').includes('applied');
+      } catch {
+        return false;
+      }
+    });
+    expect((await getRun(h.scope, id)).state).toBe('APPLYING');
+    const queuedBehind = await triggerRun(h.scope, { stackId: stack.id });
+    leftovers.push(...(await descendantsOf(doomed.pid)));
+    const killedAt = Date.now();
+    await doomed.kill();
+    killAll(leftovers); // the orphaned apply too: nothing may finish it behind Gantry's back
+
+    await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
+    const failed = await h.waitForRun(id, (run) => run.state === 'FAILED', 30_000);
+    expect(failed.finishedAt!.getTime() - killedAt).toBeLessThan(LEASE_MS + 5_000);
+    expect(failed.error).toMatch(/worker lost during apply/i);
+    expect(failed.transitions.at(-1)).toMatchObject({ state: 'FAILED', actor: { kind: 'SYSTEM' } });
+    expect(failed.transitions.filter((t) => t.state === 'APPLYING')).toHaveLength(1);
+
+    // Nothing re-applies it, and the next run waits for a human.
+    await new Promise((r) => setTimeout(r, LEASE_MS + 1_000));
+    expect(readFileSync(marker, 'utf8')).toBe('applied\n');
+    const outboxApplies = (await h.t.services.prisma.outbox.findMany()).filter((o) => (o.payload as { runId: string; phase: string }).runId === id && (o.payload as { phase: string }).phase === 'apply');
+    expect(outboxApplies).toHaveLength(1);
+    const behind = await getRun(h.scope, queuedBehind.id);
+    expect(behind.state).toBe('QUEUED');
+    expect(behind.queueReason).toMatch(/Stack is locked: the apply of run .* was interrupted \(worker lost during apply\)/);
+    expect((await getRun(h.scope, id)).state).toBe('FAILED');
+  });
+});
