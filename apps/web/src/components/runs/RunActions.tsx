@@ -7,6 +7,7 @@ import { useState, type ReactNode } from 'react';
 import { useAccount } from '@/lib/account.tsx';
 import { errorMessage } from '@/lib/errors.ts';
 import { paths } from '@/lib/paths.ts';
+import { isRunState, withState } from '@/lib/run-optimistic.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 
 const BUTTONS: Record<RunAction, { label: string; pendingLabel: string; variant: 'success' | 'secondary' | 'danger' | 'primary'; icon: ReactNode }> = {
@@ -16,8 +17,14 @@ const BUTTONS: Record<RunAction, { label: string; pendingLabel: string; variant:
   retry: { label: 'Retry', pendingLabel: 'Retrying…', variant: 'primary', icon: <IconRetry size={14} /> },
 };
 
-/** Confirm/Discard when UNCONFIRMED, Stop while initializing or planning, Discard while queued, Retry when failed. */
-export function RunActions({ runId, stackId, state }: { runId: string; stackId: string; state: string }) {
+type ServerActions = Partial<Record<RunAction, boolean>>;
+
+/**
+ * Confirm/Discard when UNCONFIRMED, Stop while initializing or planning, Discard while queued,
+ * Retry when failed. The server also says which actions the run accepts (`allowed`); a button
+ * shows only if both agree, so none is offered that would be refused.
+ */
+export function RunActions({ runId, stackId, state, allowed }: { runId: string; stackId: string; state: string; allowed?: ServerActions | null }) {
   const trpc = useTRPC();
   const account = useAccount();
   const router = useRouter();
@@ -30,7 +37,8 @@ export function RunActions({ runId, stackId, state }: { runId: string; stackId: 
     onMutate: () => setError(null),
     onSuccess: (result: { id: string; state: string }, _input: { id: string }) => {
       // Show the new state at once; the event stream and the refetch bring the details.
-      queryClient.setQueryData(runKey, (old) => (old && result.id === runId ? { ...old, state: result.state } : old));
+      const state = result.state;
+      if (result.id === runId && isRunState(state)) queryClient.setQueryData(runKey, (old) => old && withState(old, state));
       void queryClient.invalidateQueries({ queryKey: runKey });
       void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
       if (result.id !== runId) router.push(paths.run(account.slug, stackId, result.id)); // retry made a new run
@@ -45,7 +53,8 @@ export function RunActions({ runId, stackId, state }: { runId: string; stackId: 
     retry: useMutation(trpc.runs.retry.mutationOptions(options)),
   };
 
-  const actions = availableRunActions(state, account.role);
+  const serverAgrees = (action: RunAction) => !allowed || allowed[action] !== false;
+  const actions = availableRunActions(state, account.role).filter(serverAgrees);
   if (actions.length === 0 && !error) return null;
   return (
     <div className="flex flex-col items-end gap-1.5">

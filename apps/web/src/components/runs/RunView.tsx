@@ -26,6 +26,7 @@ import { useAccount } from '@/lib/account.tsx';
 import type { RunDetail } from '@/lib/api-types.ts';
 import { errorCode, errorMessage } from '@/lib/errors.ts';
 import { paths } from '@/lib/paths.ts';
+import { isRunState, withState } from '@/lib/run-optimistic.ts';
 import { defaultPhase, phaseFromHash } from '@/lib/run-phase.ts';
 import { shortRunId, triggerReasonLabel } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
@@ -50,15 +51,10 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
     (event: RunStateEvent) => {
       // Move the state and the timeline at once, then fetch what the transition changed
       // (plan summary, resource changes, who confirmed…).
-      queryClient.setQueryData(runKey, (old) => {
-        if (!old || old.state === event.state) return old;
-        const at = event.at ? new Date(event.at) : new Date();
-        return {
-          ...old,
-          state: event.state,
-          transitions: [...old.transitions, { state: event.state, at, actor: { kind: 'SYSTEM', name: null }, reason: event.reason }],
-        };
-      });
+      if (isRunState(event.state)) {
+        const state = event.state;
+        queryClient.setQueryData(runKey, (old) => old && withState(old, state, { at: event.at ? new Date(event.at) : null, reason: event.reason }));
+      }
       void queryClient.invalidateQueries({ queryKey: runKey });
       void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
     },
@@ -258,7 +254,7 @@ function RunHeader({ run, stackId }: { run: RunDetail; stackId: string }) {
             ) : null}
           </dl>
         </div>
-        <RunActions runId={run.id} stackId={stackId} state={run.state} />
+        <RunActions runId={run.id} stackId={stackId} state={run.state} allowed={run.actions} />
       </div>
     </header>
   );
