@@ -10,8 +10,11 @@ import {
   type RegoVersion,
   type Rule,
   type Term,
+  exprOf,
+  refTerm,
   refToDotted,
   ruleKind,
+  varTerm,
   walkTerm,
   walkTerms,
 } from '../syntax/ast.ts';
@@ -89,6 +92,7 @@ export class Compiler {
       for (const r of m.rules) {
         resolveRule(r, globals);
         rw.rewriteRule(r);
+        for (let x: Rule | undefined = r; x; x = x.else) this.markWithFunctions(x.body);
       }
     }
     errs.throwIfAny();
@@ -152,6 +156,7 @@ export class Compiler {
     const { errs, program } = this;
     for (const m of this.modules) {
       const pkg = m.package.path.slice(1).map((t) => (t as { value: string }).value);
+      program.ensureNode(pkg);
       for (const rule of m.rules) {
         const h = rule.head;
         const name = (h.ref[0] as { name: string }).name;
@@ -165,7 +170,8 @@ export class Compiler {
         }
         const suffix = rest.slice(i);
         let kind: CRule['kind'];
-        if (h.args !== undefined) kind = 'function';
+        // `f() = 1` (no arguments) is a plain rule that can also be called as `f()`.
+        if (h.args !== undefined && h.args.length > 0) kind = 'function';
         else if (ruleKind(h) === 'multi') kind = 'multi';
         else kind = suffix.length > 0 ? 'object' : 'complete';
         const key = dataPathKey(prefix);
@@ -180,6 +186,7 @@ export class Compiler {
           node.group = g;
           program.groups.set(key, g);
         }
+        if (kind === 'function') g.declaredFunction = true;
         let list = this.astRules.get(g);
         if (!list) this.astRules.set(g, (list = []));
         list.push({ rule, module: m, kind, suffix });
@@ -212,6 +219,17 @@ export class Compiler {
         if (g && (g.isFunction || this.astRules.get(g)?.some((x) => x.kind === 'complete'))) {
           errs.add('rego_type_error', `package ${['data', ...pkgPath].join('.')} conflicts with rule ${g.path} defined at ${this.astRules.get(g)![0]!.rule.loc?.file}:${this.astRules.get(g)![0]!.rule.loc?.row}`, m.package.loc);
         }
+      }
+    }
+  }
+
+  /** `with f as count`: a value naming a builtin is a function replacement, not a variable. */
+  private markWithFunctions(body: Body): void {
+    for (const e of allExprs(body)) {
+      for (const w of e.with) {
+        if (w.value.type !== 'var' && w.value.type !== 'ref') continue;
+        const n = refToDotted(w.value);
+        if (n !== undefined && (this.builtins.has(n) || RELATIONS.has(n))) w.fnTarget = n;
       }
     }
   }
@@ -251,9 +269,14 @@ export class Compiler {
     r.body = reorderBody(r.body, globals, this.arity, this.errs);
     const safe = safeVarsAfter(r.body, globals, this.arity);
     const h = r.head;
-    for (const t of h.ref.slice(1)) reportUnsafeTerm(t, safe, this.errs);
-    if (h.key) reportUnsafeTerm(h.key, safe, this.errs);
-    if (h.value) reportUnsafeTerm(h.value, safe, this.errs);
+    // Head terms are evaluated after the body (refs in them may iterate: `q := xs[_]`).
+    const headTerms = [...h.ref.slice(1), ...(h.key ? [h.key] : []), ...(h.value ? [h.value] : [])];
+    const headSafe = safeVarsAfter(
+      headTerms.map((t) => exprOf([refTerm([varTerm('eq')]), varTerm('$head'), t])),
+      safe,
+      this.arity,
+    );
+    for (const t of headTerms) reportUnsafeTerm(t, headSafe, this.errs);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -297,23 +320,33 @@ export class Compiler {
     for (const g of deps.keys()) if (!state.has(g)) visit(g);
   }
 
+  /** Groups a data ref may read: rules along its path and under it; variables match any key. */
   private refDeps(terms: Term[], out: Set<RuleGroup>): void {
     const head = terms[0]!;
     if (head.type !== 'var' || head.name !== 'data') return;
-    let n = this.program.root;
-    for (const t of terms.slice(1)) {
-      const c = scalarOf(t);
-      if (c === undefined) break;
-      const next = n.children.get(keyOfValue(c));
-      if (!next) return;
-      n = next;
-      if (n.group) out.add(n.group);
-    }
-    const addAll = (x: typeof n) => {
+    const addAll = (x: TreeNode) => {
       if (x.group) out.add(x.group);
       for (const c of x.children.values()) addAll(c);
     };
-    addAll(n);
+    const visit = (n: TreeNode, i: number): void => {
+      if (n.group) out.add(n.group);
+      if (i === terms.length) {
+        addAll(n);
+        return;
+      }
+      const c = scalarOf(terms[i]!);
+      if (c !== undefined) {
+        const next = n.children.get(keyOfValue(c));
+        if (next) visit(next, i + 1);
+        return;
+      }
+      if (terms[i]!.type === 'var' || terms[i]!.type === 'ref') {
+        for (const child of n.children.values()) visit(child, i + 1);
+        return;
+      }
+      addAll(n);
+    };
+    visit(this.program.root, 1);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -414,6 +447,11 @@ export class Compiler {
       builtin: this.builtin,
       relation: (n) => RELATIONS.get(n),
       funcGroup: (k) => this.program.funcGroup(k),
+      funcArity: (k) => {
+        const g = this.program.groups.get(k);
+        const fn = g ? this.astRules.get(g)?.find((x) => x.kind === 'function') : undefined;
+        return fn ? fn.rule.head.args!.length : -1;
+      },
       nodeAt: (p) => this.program.nodeAt(p),
       metadata: (kind) => this.metadata(rule, module, kind),
       errs: this.errs,
@@ -478,6 +516,7 @@ export class Compiler {
     for (const e of body) walkTerms(e, (t) => void (t.type === 'var' && !t.name.startsWith('$') && userVars.add(t.name)));
     const rw = new LocalRewriter(new VarGen('__localq'), errs, false);
     body = rw.rewriteQuery(body);
+    this.markWithFunctions(body);
     errs.throwIfAny();
     body = reorderBody(body, new Set(), this.arity, errs);
     errs.throwIfAny();

@@ -107,7 +107,7 @@ export class LocalRewriter {
     return out;
   }
 
-  private declare(v: VarTerm, scope: Scope, how: 'assign' | 'some'): VarTerm {
+  private declare(v: VarTerm, scope: Scope, how: 'assign' | 'some' | 'somein'): VarTerm {
     const name = v.name;
     if (name.startsWith('$')) return this.gen.next('_', v.loc);
     if (this.strict && (name === 'input' || name === 'data')) {
@@ -126,7 +126,7 @@ export class LocalRewriter {
     return nv;
   }
 
-  private declarePattern(t: Term, scope: Scope, how: 'assign' | 'some'): Term {
+  private declarePattern(t: Term, scope: Scope, how: 'assign' | 'some' | 'somein'): Term {
     switch (t.type) {
       case 'var':
         return this.declare(t, scope, how);
@@ -135,6 +135,7 @@ export class LocalRewriter {
       case 'object':
         return { ...t, items: t.items.map(([k, v]) => [this.rewriteTerm(k, scope), this.declarePattern(v, scope, how)] as [Term, Term]) };
       case 'ref':
+        if (how === 'somein') return this.rewriteTerm(t, scope);
         this.errs.add('rego_compile_error', `cannot assign to ref`, t.loc);
         return t;
       default:
@@ -167,11 +168,11 @@ export class LocalRewriter {
           let keyTerm: Term;
           let valTerm: Term;
           if (args.length === 3) {
-            keyTerm = this.declarePattern(args[0]!, scope, 'assign');
-            valTerm = this.declarePattern(args[1]!, scope, 'assign');
+            keyTerm = this.declarePattern(args[0]!, scope, 'somein');
+            valTerm = this.declarePattern(args[1]!, scope, 'somein');
           } else {
             keyTerm = this.gen.next(undefined, call.loc);
-            valTerm = this.declarePattern(args[0]!, scope, 'assign');
+            valTerm = this.declarePattern(args[0]!, scope, 'somein');
           }
           const rhs = container.type === 'ref' ? { ...container, terms: [...container.terms, keyTerm] } : refTerm([container, keyTerm], container.loc);
           const eq = refTerm([varTerm('eq', e.loc)], e.loc);

@@ -33,6 +33,8 @@ export interface LowerEnv {
   relation(name: string): RelationImpl | undefined;
   /** The function group at a data path (`data.pkg.f`), if it defines a function. */
   funcGroup(pathKey: string): RuleGroup | undefined;
+  /** Number of arguments of the function at a data path. */
+  funcArity(pathKey: string): number;
   /** Rule-tree node at a data path. */
   nodeAt(path: Value[]): TreeNode | undefined;
   /** `rego.metadata.chain()` / `rego.metadata.rule()` values for the rule being lowered. */
@@ -111,7 +113,7 @@ export class Lowerer {
   lowerExpr(e: Expr, next: Step): Step {
     if (e.with.length > 0) {
       const pre: Pre = [];
-      const mods = e.with.map((w) => this.withMod(w.target, w.value, pre, w.loc ?? e.loc)).filter((m): m is WithMod => m !== undefined);
+      const mods = e.with.map((w) => this.withMod(w.target, w.value, pre, w.loc ?? e.loc, w.fnTarget)).filter((m): m is WithMod => m !== undefined);
       const inner = this.lowerExpr({ ...e, with: [] }, done);
       return this.compose(pre, withStep(mods, inner, next));
     }
@@ -302,7 +304,7 @@ export class Lowerer {
     };
     if (e.with.length > 0) {
       const pre: Pre = [];
-      const mods = e.with.map((w) => this.withMod(w.target, w.value, pre, w.loc ?? e.loc)).filter((m): m is WithMod => m !== undefined);
+      const mods = e.with.map((w) => this.withMod(w.target, w.value, pre, w.loc ?? e.loc, w.fnTarget)).filter((m): m is WithMod => m !== undefined);
       return { body: this.compose(pre, withStep(mods, value(done), done)), out };
     }
     return { body: value(done), out };
@@ -346,12 +348,18 @@ export class Lowerer {
       }
       const key = dataPathKey(path);
       const group = this.env.funcGroup(key);
+      if (!group && args.length === 0 && this.env.nodeAt(path)?.group) {
+        // Calling a zero-argument "function" is reading the rule's value.
+        const ref: CRef = { k: TK.Ref, root: 'data', path: path.map((v) => ({ k: TK.Const, v })), loc };
+        const o = outOf();
+        return (next) => (o ? eqStep(o, ref, next) : testStep(ref, next));
+      }
       if (!group) {
         this.env.errs.add('rego_type_error', `undefined function ${key}`, loc);
         return skip;
       }
       target = { name: key, group };
-      arity = group.functions[0]?.args?.length ?? group.defaultFunction?.args?.length ?? 0;
+      arity = this.env.funcArity(key);
     } else if (name !== undefined) {
       const rel = this.env.relation(name);
       const def = this.env.builtin(name);
@@ -390,7 +398,7 @@ export class Lowerer {
   // -------------------------------------------------------------------------------------------
   // with
 
-  private withMod(target: Term, value: Term, pre: Pre, loc: Location | undefined): WithMod | undefined {
+  private withMod(target: Term, value: Term, pre: Pre, loc: Location | undefined, fnTarget?: string): WithMod | undefined {
     const errs = this.env.errs;
     const constPath = (terms: Term[]): Value[] | undefined => {
       const out: Value[] = [];
@@ -410,12 +418,14 @@ export class Lowerer {
       }
       if (root === 'input') return { kind: 'input', path, value: this.term(value, pre, false) };
       const fn = this.env.funcGroup(dataPathKey(path));
-      if (fn) return this.mockMod(dataPathKey(path), value, pre, loc);
+      if (fn) return fnTarget ? { kind: 'mockfn', name: dataPathKey(path), target: fnTarget } : this.mockMod(dataPathKey(path), value, pre, loc);
       const node = this.env.nodeAt(path);
       return { kind: 'data', path, value: this.term(value, pre, false), nodes: node ? [node] : [] };
     }
     const name = refToDotted(target);
-    if (name !== undefined && (this.env.builtin(name) || this.env.relation(name))) return this.mockMod(name, value, pre, loc);
+    if (name !== undefined && (this.env.builtin(name) || this.env.relation(name))) {
+      return fnTarget ? { kind: 'mockfn', name, target: fnTarget } : this.mockMod(name, value, pre, loc);
+    }
     errs.add('rego_compile_error', 'with keyword target must reference existing input, data, or a function', loc);
     return undefined;
   }

@@ -59,11 +59,11 @@ export function exprVars(e: Expr): Map<string, VarOcc> {
   if (Array.isArray(ts)) ts.slice(1).forEach((t) => collectVars(t, out));
   else if (ts.type === 'every') collectVars(ts.domain, out);
   else if (ts.type === 'logical') {
-    for (const x of [...ts.left, ...ts.right]) for (const [k, v] of exprVars(x)) if (!out.has(k)) out.set(k, v);
+    // operands are closures: captured vars are checked by the closure rule
   } else if (ts.type === 'some') {
     for (const s of ts.symbols) collectVars(s, out);
   } else collectVars(ts, out);
-  for (const w of e.with) collectVars(w.value, out);
+  for (const w of e.with) if (!w.fnTarget) collectVars(w.value, out);
   for (const k of RESERVED) out.delete(k);
   return out;
 }
@@ -171,7 +171,7 @@ function isRefSafe(ref: Term & { type: 'ref' }, safe: Set<string>): boolean {
   const m = new Map<string, VarOcc>();
   if (head.type === 'call') head.args.forEach((a) => collectVars(a, m));
   else collectVars(head, m);
-  for (const k of m.keys()) if (!safe.has(k)) return false;
+  for (const k of m.keys()) if (!safe.has(k) && !RESERVED.has(k)) return false;
   return true;
 }
 
@@ -405,6 +405,7 @@ function outputVarsForEq(a: Term, b: Term, safe: Set<string>): Set<string> {
 export function outputVars(e: Expr, safe: Set<string>, arity: ArityFn): Set<string> {
   if (e.negated) return new Set();
   for (const w of e.with) {
+    if (w.fnTarget) continue;
     const m = new Map<string, VarOcc>();
     collectVars(w.value, m);
     for (const k of m.keys()) if (!safe.has(k) && !RESERVED.has(k)) return new Set();

@@ -94,12 +94,14 @@ export class RuleGroup {
   defaultFunction: CRule | undefined;
   /** Every definition's head value is the same constant: one solution settles the value. */
   earlyExit = false;
+  /** Set by the compiler before lowering: the path defines a function. */
+  declaredFunction = false;
   constructor(
     readonly node: TreeNode,
     readonly path: string,
   ) {}
   get isFunction(): boolean {
-    return this.functions.length > 0 || this.defaultFunction !== undefined;
+    return this.declaredFunction || this.functions.length > 0 || this.defaultFunction !== undefined;
   }
   get hasValueRules(): boolean {
     return this.complete.length > 0 || this.defaultRule !== undefined || this.multi.length > 0 || this.object.length > 0;

@@ -18,6 +18,14 @@ export function evalDataRef(path: CTerm[], f: Frame, cb: (v: Value) => boolean):
 function walk(node: TreeNode | undefined, base: Value | undefined, path: CTerm[], i: number, f: Frame, cb: (v: Value) => boolean): boolean {
   for (;;) {
     if (node === undefined || (ctx.masked !== undefined && ctx.masked.has(node))) {
+      // Plain base data from here; ground number segments address string keys.
+      while (base !== undefined && i < path.length) {
+        const seg = path[i]!;
+        const key = seg.k === TK.Const ? seg.v : seg.k === TK.Var ? f[seg.slot] : groundValue(seg, f);
+        if (key === undefined) break;
+        base = baseLookup(base, key);
+        i++;
+      }
       return base === undefined ? false : derefPath(base, path, i, f, cb);
     }
     if (i === path.length) {
@@ -47,9 +55,16 @@ function walk(node: TreeNode | undefined, base: Value | undefined, path: CTerm[]
       return false;
     }
     node = node.children.get(keyOf(key));
-    base = base === undefined ? undefined : lookup(base, key);
+    base = base === undefined ? undefined : baseLookup(base, key);
     i++;
   }
+}
+
+/** Base documents come from a JSON store: a number segment addresses the key "2". */
+function baseLookup(base: Value, key: Value): Value | undefined {
+  const v = lookup(base, key);
+  if (v !== undefined || (typeof key !== 'number' && typeof key !== 'bigint') || !(base instanceof RObject)) return v;
+  return base.get(String(key));
 }
 
 /** The full value of the document at a rule-tree node (undefined if it has none). */
@@ -71,8 +86,7 @@ function computeNodeValue(node: TreeNode, base: Value | undefined): Value | unde
     if (g.multi.length > 0 && g.multi.every((r) => r.suffix.length === 0)) return evalMultiSet(g);
     if (!g.hasValueRules && node.children.size === 0) return undefined; // functions only
   }
-  const b = new ObjBuilder();
-  if (base instanceof RObject) for (const [k, v] of base.entries()) b.entries.set(keyOf(k), [k, v]);
+  const b = base instanceof RObject ? ObjBuilder.fromBase(base) : new ObjBuilder();
   if (g !== undefined) evalObjectRules(g, b);
   for (const key of node.childKeys) {
     const child = node.children.get(keyOf(key))!;
@@ -85,7 +99,8 @@ function computeNodeValue(node: TreeNode, base: Value | undefined): Value | unde
 // ---------------------------------------------------------------------------------------------
 // Building nested objects from rule solutions.
 
-type Slot = [Value, Value | ObjBuilder | SetBuilder];
+/** An entry under construction: `base` marks values from base data (merged, base wins). */
+type Slot = { key: Value; value: Value | ObjBuilder | SetBuilder; base: boolean };
 
 class SetBuilder {
   readonly set = new RSet();
@@ -94,6 +109,12 @@ class SetBuilder {
 export class ObjBuilder {
   readonly entries = new Map<string, Slot>();
 
+  static fromBase(o: RObject): ObjBuilder {
+    const b = new ObjBuilder();
+    for (const [k, v] of o.entries()) b.entries.set(keyOf(k), { key: k, value: v, base: true });
+    return b;
+  }
+
   /** Inserts `value` at `keys` (a single-value rule's output); conflicts are errors. */
   insert(keys: Value[], value: Value, loc: Location | undefined): void {
     const parent = this.descend(keys, loc);
@@ -101,17 +122,16 @@ export class ObjBuilder {
     const k = keyOf(last);
     const cur = parent.entries.get(k);
     if (cur === undefined) {
-      parent.entries.set(k, [last, value]);
+      parent.entries.set(k, { key: last, value, base: false });
       return;
     }
-    const existing = cur[1];
-    if (existing instanceof ObjBuilder || existing instanceof SetBuilder) throw conflict(loc);
-    if (!equals(existing, value)) throw conflict(loc);
+    if (cur.base) return;
+    const existing = cur.value;
+    if (existing instanceof ObjBuilder || existing instanceof SetBuilder || !equals(existing, value)) throw conflict(loc);
   }
 
   /** Adds `member` to the set at `keys` (a multi-value rule with a ref head). */
   addMember(keys: Value[], member: Value, loc: Location | undefined): void {
-    if (keys.length === 0) throw new Error('addMember without keys');
     const parent = this.descend(keys, loc);
     const last = keys[keys.length - 1]!;
     const k = keyOf(last);
@@ -119,39 +139,44 @@ export class ObjBuilder {
     if (cur === undefined) {
       const sb = new SetBuilder();
       sb.set.add(member);
-      parent.entries.set(k, [last, sb]);
+      parent.entries.set(k, { key: last, value: sb, base: false });
       return;
     }
-    const existing = cur[1];
-    if (existing instanceof SetBuilder) existing.set.add(member);
-    else throw conflict(loc);
+    if (cur.value instanceof SetBuilder) cur.value.set.add(member);
+    else if (!cur.base) throw conflict(loc);
   }
 
-  /** Merges a computed value (child document) at `keys`. */
+  /** Merges a child document (computed by other rules) at `keys`. */
   merge(keys: Value[], value: Value, loc: Location | undefined): void {
     const parent = this.descend(keys, loc);
     const last = keys[keys.length - 1]!;
     const k = keyOf(last);
     const cur = parent.entries.get(k);
     if (cur === undefined) {
-      parent.entries.set(k, [last, value]);
+      parent.entries.set(k, { key: last, value, base: false });
       return;
     }
-    const existing = cur[1];
-    if (existing instanceof ObjBuilder && value instanceof RObject) {
+    const existing = cur.value;
+    if (existing instanceof ObjBuilder) {
+      if (!(value instanceof RObject)) throw conflict(loc);
       for (const [ck, cv] of value.entries()) existing.merge([ck], cv, loc);
       return;
     }
-    if (existing instanceof SetBuilder || existing instanceof ObjBuilder) throw conflict(loc);
-    if (existing instanceof RObject && value instanceof RObject) {
-      const nb = new ObjBuilder();
-      for (const [ek, ev] of existing.entries()) nb.entries.set(keyOf(ek), [ek, ev]);
-      for (const [ck, cv] of value.entries()) nb.merge([ck], cv, loc);
-      parent.entries.set(k, [last, nb]);
+    if (existing instanceof SetBuilder) {
+      if (!(value instanceof RSet)) throw conflict(loc);
+      for (const m of value.values()) existing.set.add(m);
       return;
     }
-    // Virtual documents take precedence over base data at the same path.
-    parent.entries.set(k, [last, value]);
+    if (cur.base) {
+      // Base data takes precedence over virtual documents; objects merge.
+      if (existing instanceof RObject && value instanceof RObject) {
+        const nb = ObjBuilder.fromBase(existing);
+        for (const [ck, cv] of value.entries()) nb.merge([ck], cv, loc);
+        parent.entries.set(k, { key: last, value: nb, base: false });
+      }
+      return;
+    }
+    if (!equals(existing, value)) throw conflict(loc);
   }
 
   private descend(keys: Value[], loc: Location | undefined): ObjBuilder {
@@ -162,19 +187,18 @@ export class ObjBuilder {
       const cur = b.entries.get(k);
       if (cur === undefined) {
         const nb = new ObjBuilder();
-        b.entries.set(k, [key, nb]);
+        b.entries.set(k, { key, value: nb, base: false });
         b = nb;
         continue;
       }
-      const existing = cur[1];
+      const existing = cur.value;
       if (existing instanceof ObjBuilder) {
         b = existing;
         continue;
       }
-      if (existing instanceof RObject) {
-        const nb = new ObjBuilder();
-        for (const [ek, ev] of existing.entries()) nb.entries.set(keyOf(ek), [ek, ev]);
-        b.entries.set(k, [key, nb]);
+      if (cur.base && existing instanceof RObject) {
+        const nb = ObjBuilder.fromBase(existing);
+        b.entries.set(k, { key, value: nb, base: false });
         b = nb;
         continue;
       }
@@ -185,7 +209,7 @@ export class ObjBuilder {
 
   finish(): RObject {
     const o = new RObject();
-    for (const [key, v] of this.entries.values()) {
+    for (const { key, value: v } of this.entries.values()) {
       o.set(key, v instanceof ObjBuilder ? v.finish() : v instanceof SetBuilder ? v.set : v);
     }
     return o;

@@ -141,6 +141,8 @@ export interface With {
   target: Term;
   value: Term;
   loc?: Location;
+  /** Set by the compiler when `value` names a builtin (`with count as sum`). */
+  fnTarget?: string;
 }
 
 export interface Expr {

@@ -97,6 +97,8 @@ class Parser {
   private forcedIdent = new Set<number>();
   regoV1Compatible = false;
   private depth = 0;
+  /** `import future.keywords.not` enables `not { … }` blocks. */
+  private notBlocks = false;
 
   constructor(
     private readonly tokens: Token[],
@@ -337,6 +339,10 @@ class Parser {
       return;
     }
     for (const k of kws) {
+      if (k === 'not') {
+        this.notBlocks = true;
+        continue;
+      }
       this.keywords.add(k);
       if (k === 'every') this.keywords.add('in');
     }
@@ -442,7 +448,7 @@ class Parser {
 
     if (this.isKw('else') && !this.scanAheadRef()) {
       const r = head.ref;
-      if (r.length > 1 && !r.every(isGroundTerm)) {
+      if (r.length > 1 && !r.slice(1).every(isGroundTerm)) {
         return this.error('else keyword cannot be used on rules with variables in head');
       }
       if (head.key) return this.error('else keyword cannot be used on multi-value rules');
@@ -717,6 +723,11 @@ class Parser {
     this.scan();
     const inner = this.parseOrChain();
     if (!inner) return undefined;
+    if (this.isKw('with')) {
+      const w = this.parseWith();
+      if (!w) return undefined;
+      inner.with = [...inner.with, ...w];
+    }
     if (this.t() !== Tok.RParen) return this.error('non-terminated expression');
     this.scan();
     return exprOf({ type: 'logical', op: 'and', left: [inner], right: [], loc }, loc);
@@ -763,6 +774,14 @@ class Parser {
       }
     }
     let negated = false;
+    if (this.isKw('not') && (this.notBlocks || this.logicalKeywords) && this.peek().t === Tok.LBrace) {
+      this.scan();
+      const g = this.parseGroup();
+      if (!g) return undefined;
+      g.negated = true;
+      g.loc = loc;
+      return g;
+    }
     if (this.isKw('not')) {
       const next = this.peek();
       if (next.wsBefore || (next.t !== Tok.Dot && next.t !== Tok.LBrack)) {

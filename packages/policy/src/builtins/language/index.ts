@@ -1,5 +1,5 @@
 import { RObject, RSet, type Value, compare, equals } from '../../value.ts';
-import { BuiltinError, BuiltinHaltError, type BuiltinDef } from '../types.ts';
+import { BuiltinError, BuiltinHaltError, BuiltinTypeError, type BuiltinDef } from '../types.ts';
 import { parseModule, RegoParseError, formatParseError } from '../../syntax/parser.ts';
 import { moduleToJSON } from './astjson.ts';
 
@@ -30,16 +30,10 @@ function memberWithKey(k: Value, v: Value, xs: Value): boolean {
     const x = xs.get(k);
     return x !== undefined && equals(x, v);
   }
+  // A set member is its own key.
+  if (xs instanceof RSet) return xs.has(k) && equals(k, v);
   return false;
 }
-
-const disabled = (name: string, arity: number): BuiltinDef => ({
-  name,
-  arity,
-  impl: () => {
-    throw new BuiltinHaltError(name, `${name} is disabled in Gantry`);
-  },
-});
 
 export const languageBuiltins: BuiltinDef[] = [
   { name: 'equal', arity: 2, impl: ([a, b]) => equals(a!, b!) },
@@ -76,7 +70,24 @@ export const languageBuiltins: BuiltinDef[] = [
       }
     },
   },
-  disabled('http.send', 1),
+  {
+    name: 'http.send',
+    arity: 1,
+    impl: ([req]) => {
+      // Validate like OPA (so policy mistakes are reported), then refuse: no network access.
+      if (!(req instanceof RObject)) throw new BuiltinTypeError('http.send', 'operand 1 must be object but got ' + typeOfValue(req!));
+      const keys = req.keys().filter((k): k is string => typeof k === 'string');
+      const invalid = keys.filter((k) => !HTTP_SEND_KEYS.has(k));
+      if (invalid.length > 0) {
+        throw new BuiltinTypeError('http.send', `invalid request parameters(s): {${invalid.sort().map((k) => JSON.stringify(k)).join(', ')}}`);
+      }
+      const missing = ['method', 'url'].filter((k) => !req.has(k));
+      if (missing.length > 0) {
+        throw new BuiltinTypeError('http.send', `missing required request parameters(s): {${missing.map((k) => JSON.stringify(k)).join(', ')}}`);
+      }
+      throw new BuiltinHaltError('http.send', 'http.send is disabled in Gantry');
+    },
+  },
   {
     name: 'net.lookup_ip_addr',
     arity: 1,
@@ -87,6 +98,23 @@ export const languageBuiltins: BuiltinDef[] = [
     },
   },
 ];
+
+const HTTP_SEND_KEYS = new Set([
+  'method', 'url', 'body', 'enable_redirect', 'force_json_decode', 'force_yaml_decode', 'headers', 'raw_body',
+  'tls_use_system_certs', 'tls_ca_cert', 'tls_ca_cert_file', 'tls_ca_cert_env_variable', 'tls_client_cert',
+  'tls_client_cert_file', 'tls_client_cert_env_variable', 'tls_client_key', 'tls_client_key_file',
+  'tls_client_key_env_variable', 'tls_insecure_skip_verify', 'tls_server_name', 'timeout', 'cache',
+  'force_cache', 'force_cache_duration_seconds', 'raise_error', 'caching_mode', 'max_retry_attempts',
+  'cache_ignored_headers',
+]);
+
+function typeOfValue(v: Value): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (v instanceof RObject) return 'object';
+  if (v instanceof RSet) return 'set';
+  return typeof v === 'bigint' ? 'number' : typeof v;
+}
 
 function isIPv4(s: string): boolean {
   const parts = s.split('.');
