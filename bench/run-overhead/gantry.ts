@@ -1,0 +1,110 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createStack, getRun, triggerRun, type AccountScope, type RunDetail } from '@gantry/core';
+import { createTestAccount, createTestServices, type TestServices } from '@gantry/core/testing';
+import type { GitRepoFixture } from '@gantry/test-support';
+
+/** apps/worker of this repository: started exactly as `pnpm --filter @gantry/worker start` does. */
+const workerRoot = fileURLToPath(new URL('../../apps/worker/', import.meta.url));
+const TERMINAL = new Set(['FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED']);
+const POLL_MS = 10;
+
+/**
+ * The whole Gantry path on a fresh database: core use-cases trigger runs, the outbox relay and BullMQ
+ * carry the phase jobs, and a real worker process (apps/worker, started as in production) runs them.
+ */
+export class GantrySystem {
+  private constructor(
+    private readonly test: TestServices,
+    readonly scope: AccountScope,
+    private readonly worker: ChildProcess,
+    private readonly workDir: string,
+    private readonly output: () => string,
+  ) {}
+
+  static async start(redisUrl: string): Promise<GantrySystem> {
+    const test = await createTestServices({ redisUrl });
+    const { scope } = await createTestAccount(test.services, 'Bench');
+    const workDir = await mkdtemp(join(tmpdir(), 'gantry-bench-work-'));
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: workerRoot,
+      env: {
+        PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+        HOME: process.env.HOME ?? '/tmp',
+        NODE_ENV: 'production',
+        DATABASE_URL: test.database.url,
+        REDIS_URL: redisUrl,
+        GANTRY_ENCRYPTION_KEY: test.encryptionKey.toString('base64'),
+        GANTRY_QUEUE_PREFIX: `gantry-bench-${randomBytes(6).toString('hex')}`,
+        GANTRY_WORK_DIR: workDir,
+        GANTRY_WORKER_CONCURRENCY: '2',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const system = new GantrySystem(test, scope, worker, workDir, () => output);
+    await system.waitForWorkerReady();
+    return system;
+  }
+
+  private async waitForWorkerReady(): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (!/gantry worker .* ready/.test(this.output())) {
+      if (this.worker.exitCode !== null) throw new Error(`worker exited:\n${this.output()}`);
+      if (Date.now() > deadline) throw new Error(`worker not ready after 60 s:\n${this.output()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  async createStack(repo: GitRepoFixture, name: string): Promise<string> {
+    const stack = await createStack(this.scope, {
+      name,
+      repositoryUrl: repo.url,
+      branch: repo.branch,
+      labels: [],
+      autodeploy: true,
+    });
+    return stack.id;
+  }
+
+  /** Triggers a tracked run and waits for its end; returns the run and when the trigger call began. */
+  async triggerAndWait(stackId: string, timeoutMs = 300_000): Promise<{ run: RunDetail; triggeredAt: number }> {
+    const triggeredAt = Date.now();
+    const { id } = await triggerRun(this.scope, { stackId });
+    const deadline = triggeredAt + timeoutMs;
+    for (;;) {
+      const run = await getRun(this.scope, id);
+      if (TERMINAL.has(run.state)) {
+        if (run.state !== 'FINISHED') throw new Error(`run ${id} ended ${run.state}: ${run.error ?? ''}\n${this.output()}`);
+        return { run, triggeredAt };
+      }
+      if (Date.now() > deadline) throw new Error(`run ${id} still ${run.state} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.worker.exitCode === null) {
+      const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+      this.worker.kill('SIGTERM');
+      const timer = setTimeout(() => this.worker.kill('SIGKILL'), 30_000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await this.test.cleanup();
+    await rm(this.workDir, { recursive: true, force: true });
+  }
+}
+
+/** When the run entered `state`, from its stored timeline. */
+export function stateAt(run: RunDetail, state: string): number {
+  const entry = run.transitions.find((transition) => transition.state === state);
+  if (!entry) throw new Error(`run ${run.id} never entered ${state}`);
+  return entry.at.getTime();
+}
