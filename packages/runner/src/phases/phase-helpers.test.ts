@@ -58,13 +58,14 @@ describe('collectSecrets', () => {
 });
 
 describe('findDeclaredBackend', () => {
-  let dir: string | undefined;
+  const dirs: string[] = [];
   afterEach(async () => {
-    if (dir) await rm(dir, { recursive: true, force: true });
+    await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
   });
 
   const project = async (files: Record<string, string>) => {
-    dir = await mkdtemp(join(tmpdir(), 'gantry-backend-'));
+    const dir = await mkdtemp(join(tmpdir(), 'gantry-backend-'));
+    dirs.push(dir);
     for (const [name, content] of Object.entries(files)) await writeFile(join(dir, name), content);
     return dir;
   };
