@@ -20,6 +20,7 @@ export * from './value.ts';
 export type { Budget } from './eval/context.ts';
 export { DEFAULT_BUDGET } from './eval/context.ts';
 export { formatValue } from './format.ts';
+export { runPolicyTests, formatTestReport, type PolicyTestFile, type PolicyTestReport, type PolicyTestResult, type RunPolicyTestsOptions } from './testing/runner.ts';
 
 export interface PolicyModule {
   /** File name shown in errors and test reports. */

@@ -136,6 +136,10 @@ export class LocalRewriter {
         return { ...t, items: t.items.map(([k, v]) => [this.rewriteTerm(k, scope), this.declarePattern(v, scope, how)] as [Term, Term]) };
       case 'ref':
         if (how === 'somein') return this.rewriteTerm(t, scope);
+        if (t.terms.length === 1 && t.terms[0]!.type === 'var' && (t.terms[0]!.name === 'input' || t.terms[0]!.name === 'data')) {
+          this.errs.add('rego_compile_error', `variables must not shadow ${t.terms[0]!.name} (use a different variable name)`, t.loc);
+          return t;
+        }
         this.errs.add('rego_compile_error', `cannot assign to ref`, t.loc);
         return t;
       default:
