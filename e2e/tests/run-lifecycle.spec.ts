@@ -33,11 +33,19 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await page.getByRole('button', { name: 'terraform_data.greeting' }).click();
   await expect(page.getByRole('rowheader', { name: 'input' })).toBeVisible();
 
+  // A second tab on the stacks list: it must follow the run without a reload.
+  const watcher = await page.context().newPage();
+  await watcher.goto(`/${user.accountSlug}/stacks`);
+  const watchedRow = watcher.getByRole('row', { name: /network/ });
+  await expect(watchedRow.getByText('UNCONFIRMED')).toBeVisible();
+
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(log.getByText(APPLY_LAST_LINE)).toBeVisible({ timeout: 90_000 });
   await expect(runStateBadge(page)).toHaveText('FINISHED', { timeout: 60_000 });
   await expect(page.getByText(`Confirmed by`)).toBeVisible();
   await expect(page.getByText(user.name).first()).toBeVisible();
+  await expect(watchedRow.getByText('FINISHED')).toBeVisible({ timeout: 10_000 });
+  await watcher.close();
 
   // Everything is still there after a reload: the log comes from the database now.
   await page.reload();
@@ -47,8 +55,9 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await page.getByRole('group', { name: 'Phase' }).getByRole('button', { name: 'planning' }).click();
   await expect(page.getByRole('log').getByText(GATE_READING_LINE)).toBeVisible();
 
-  // The stack list shows the run's outcome.
-  await page.getByRole('link', { name: 'Stacks' }).first().click();
-  const row = page.getByRole('row', { name: /network/ });
-  await expect(row.getByText('FINISHED')).toBeVisible();
+  // The stack's run list has it, newest first, with who triggered it.
+  await page.getByRole('link', { name: 'network' }).click();
+  const runRow = page.getByRole('row').nth(1);
+  await expect(runRow.getByText('FINISHED')).toBeVisible();
+  await expect(runRow).toContainText(user.name);
 });

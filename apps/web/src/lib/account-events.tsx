@@ -2,7 +2,7 @@
 
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState, type ReactNode } from 'react';
-import { useTRPC } from './trpc.tsx';
+import { useTRPC } from './trpc-context.ts';
 
 const StreamConnected = createContext(false);
 

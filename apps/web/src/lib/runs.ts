@@ -27,3 +27,6 @@ export function triggeredByLabel(run: { triggeredBy: { name: string } | null; tr
 export function shortRunId(id: string): string {
   return id.length > 8 ? id.slice(-8) : id;
 }
+
+/** Runs per page of a stack's run list (the server prefetches the first page with the same key). */
+export const RUNS_PAGE_SIZE = 25;

@@ -1,33 +1,15 @@
 'use client';
 
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, TRPCClientError } from '@trpc/client';
-import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/backend.ts';
 import { AccountEvents } from './account-events.tsx';
+import { makeQueryClient } from './query-client.ts';
+import { TRPCProvider } from './trpc-context.ts';
 
-export const { TRPCProvider, useTRPC, useTRPCClient } = createTRPCContext<AppRouter>();
-
-/** Client errors worth retrying are network failures and 5xx; a 4xx answer will not change. */
-function shouldRetry(failureCount: number, error: unknown): boolean {
-  if (failureCount >= 2) return false;
-  if (error instanceof TRPCClientError) {
-    const status = (error.data as { httpStatus?: number } | undefined)?.httpStatus;
-    return status === undefined || status >= 500;
-  }
-  return true;
-}
-
-function makeQueryClient() {
-  return new QueryClient({
-    defaultOptions: {
-      queries: { staleTime: 5_000, retry: shouldRetry, refetchOnWindowFocus: true },
-      mutations: { retry: false },
-    },
-  });
-}
+export { useTRPC, useTRPCClient } from './trpc-context.ts';
 
 /**
  * Data providers for one account. Each account gets its own query cache and a client that sends

@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { cx } from '../lib/cx.ts';
-import { IconAlert } from './icons.tsx';
+import { IconAlert, IconCheckCircle, IconInfo } from './icons.tsx';
 
 export type AlertTone = 'danger' | 'warning' | 'info' | 'success';
 
@@ -11,11 +11,14 @@ const TONES: Record<AlertTone, string> = {
   success: 'border-emerald-600/30 bg-emerald-500/5 text-emerald-900 dark:text-emerald-200',
 };
 
+const ICONS: Record<AlertTone, typeof IconAlert> = { danger: IconAlert, warning: IconAlert, info: IconInfo, success: IconCheckCircle };
+
 /** Inline message. Errors are announced (role=alert); others are polite status. */
 export function Alert({ tone = 'danger', title, children, className, action }: { tone?: AlertTone; title?: string; children?: ReactNode; className?: string; action?: ReactNode }) {
+  const Icon = ICONS[tone];
   return (
     <div role={tone === 'danger' ? 'alert' : 'status'} className={cx('flex items-start gap-2.5 rounded-md border px-3 py-2 text-sm', TONES[tone], className)}>
-      <IconAlert className="mt-0.5 shrink-0" size={15} />
+      <Icon className="mt-0.5 shrink-0" size={15} />
       <div className="min-w-0 flex-1">
         {title ? <p className="font-medium">{title}</p> : null}
         {children ? <div className={cx(title && 'mt-0.5 opacity-90')}>{children}</div> : null}

@@ -8,19 +8,19 @@ import { useAccountStreamConnected } from '@/lib/account-events.tsx';
 import { errorMessage } from '@/lib/errors.ts';
 import { listRefreshInterval } from '@/lib/live.ts';
 import { paths } from '@/lib/paths.ts';
-import { triggeredByLabel, triggerReasonLabel } from '@/lib/runs.ts';
+import { RUNS_PAGE_SIZE, triggeredByLabel, triggerReasonLabel } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 import { Elapsed } from '../Elapsed.tsx';
 import { TriggerButton } from './TriggerButton.tsx';
 
-const PAGE_SIZE = 25;
+
 
 export function RunsList({ stackId }: { stackId: string }) {
   const trpc = useTRPC();
   const account = useAccount();
   const streaming = useAccountStreamConnected();
   const runs = useInfiniteQuery({
-    ...trpc.runs.list.infiniteQueryOptions({ stackId, limit: PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
+    ...trpc.runs.list.infiniteQueryOptions({ stackId, limit: RUNS_PAGE_SIZE }, { getNextPageParam: (page) => page.nextCursor ?? undefined }),
     refetchInterval: (q) => listRefreshInterval((q.state.data?.pages[0]?.items ?? []).map((r) => r.state), streaming),
   });
   const stack = useQuery(trpc.stacks.get.queryOptions({ id: stackId }));

@@ -18,8 +18,8 @@ import {
 } from '@gantry/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
-import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { useId, useMemo, type ReactNode } from 'react';
+import { useSearchParams } from 'next/navigation';
+import { useEffect, useId, useMemo, useState, type ReactNode } from 'react';
 import { canWrite, useAccount } from '@/lib/account.tsx';
 import { useAccountStreamConnected } from '@/lib/account-events.tsx';
 import type { StackListItem } from '@/lib/api-types.ts';
@@ -32,25 +32,34 @@ import { PageHeader } from '../PageHeader.tsx';
 
 const SORT_KEYS: StackSortKey[] = ['name', 'state', 'lastRun', 'branch'];
 
-/** Filters and sort live in the URL (?q=, ?label=, ?sort=, ?dir=) so a view can be shared. */
+/**
+ * Filters and sort are component state, mirrored into the URL (?q=, ?label=, ?sort=, ?dir=) with
+ * history.replaceState so a view can be shared and survives a reload. State, not the URL, is the
+ * source of truth: router navigations are asynchronous and would drop fast keystrokes.
+ */
 function useListParams() {
-  const params = useSearchParams();
-  const router = useRouter();
-  const pathname = usePathname();
-  const sortParam = params.get('sort') as StackSortKey | null;
-  const sort: StackSortKey = sortParam && SORT_KEYS.includes(sortParam) ? sortParam : 'name';
-  const dir: SortDirection = params.get('dir') === 'desc' ? 'desc' : 'asc';
-  const update = (changes: Record<string, string | string[] | null>) => {
-    const next = new URLSearchParams(params.toString());
-    for (const [key, value] of Object.entries(changes)) {
-      next.delete(key);
-      if (Array.isArray(value)) value.forEach((v) => next.append(key, v));
-      else if (value) next.set(key, value);
-    }
-    const query = next.toString();
-    router.replace(query ? `${pathname}?${query}` : pathname, { scroll: false });
-  };
-  return { query: params.get('q') ?? '', labels: params.getAll('label'), sort, dir, update };
+  const initial = useSearchParams();
+  const [state, setState] = useState(() => {
+    const sortParam = initial.get('sort') as StackSortKey | null;
+    return {
+      query: initial.get('q') ?? '',
+      labels: initial.getAll('label'),
+      sort: sortParam && SORT_KEYS.includes(sortParam) ? sortParam : ('name' as StackSortKey),
+      dir: (initial.get('dir') === 'desc' ? 'desc' : 'asc') as SortDirection,
+    };
+  });
+  useEffect(() => {
+    const params = new URLSearchParams();
+    if (state.query) params.set('q', state.query);
+    state.labels.forEach((l) => params.append('label', l));
+    if (state.sort !== 'name') params.set('sort', state.sort);
+    if (state.dir === 'desc') params.set('dir', 'desc');
+    const search = params.toString();
+    const url = search ? `${window.location.pathname}?${search}` : window.location.pathname;
+    if (url !== window.location.pathname + window.location.search) window.history.replaceState(window.history.state, '', url);
+  }, [state]);
+  const update = (changes: Partial<typeof state>) => setState((prev) => ({ ...prev, ...changes }));
+  return { ...state, update };
 }
 
 export function StacksList() {
@@ -67,7 +76,7 @@ export function StacksList() {
   const data = stacks.data;
   const labelOptions = useMemo(() => allLabels(data ?? []), [data]);
   const rows = useMemo(() => sortStacks(filterStacks(data ?? [], query, labels), sort, dir), [data, query, labels, sort, dir]);
-  const toggleLabel = (label: string) => update({ label: labels.includes(label) ? labels.filter((l) => l !== label) : [...labels, label] });
+  const toggleLabel = (label: string) => update({ labels: labels.includes(label) ? labels.filter((l) => l !== label) : [...labels, label] });
   const writer = canWrite(account.role);
 
   const newStack = writer ? (
@@ -100,7 +109,7 @@ export function StacksList() {
                   id={searchId}
                   type="search"
                   value={query}
-                  onChange={(e) => update({ q: e.target.value || null })}
+                  onChange={(e) => update({ query: e.target.value })}
                   placeholder="name, label, branch…"
                   className="h-7 w-60 rounded-md border border-line bg-surface px-2 text-sm focus:border-accent focus:outline-none"
                 />
@@ -118,7 +127,7 @@ export function StacksList() {
                 </div>
               ) : null}
               {query || labels.length ? (
-                <button type="button" className="text-xs font-medium text-accent hover:underline" onClick={() => update({ q: null, label: null })}>
+                <button type="button" className="text-xs font-medium text-accent hover:underline" onClick={() => update({ query: '', labels: [] })}>
                   Clear filters
                 </button>
               ) : null}
@@ -145,7 +154,7 @@ export function StacksList() {
                     <tr>
                       <td colSpan={6} className="px-3 py-8 text-center text-sm text-muted">
                         No stacks match these filters.{' '}
-                        <button type="button" className="font-medium text-accent hover:underline" onClick={() => update({ q: null, label: null })}>
+                        <button type="button" className="font-medium text-accent hover:underline" onClick={() => update({ query: '', labels: [] })}>
                           Clear filters
                         </button>
                       </td>
@@ -172,7 +181,7 @@ function SortHeader({
   column: StackSortKey;
   sort: StackSortKey;
   dir: SortDirection;
-  update: (changes: Record<string, string | null>) => void;
+  update: (changes: { sort: StackSortKey; dir: SortDirection }) => void;
 }) {
   const active = sort === column;
   const nextDir: SortDirection = active && dir === 'asc' ? 'desc' : active ? 'asc' : column === 'lastRun' ? 'desc' : 'asc';
@@ -180,7 +189,7 @@ function SortHeader({
     <th scope="col" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className="px-3 py-2 font-medium">
       <button
         type="button"
-        onClick={() => update({ sort: column === 'name' && nextDir === 'asc' ? null : column, dir: nextDir === 'asc' ? null : 'desc' })}
+        onClick={() => update({ sort: column, dir: nextDir })}
         className={cx('inline-flex items-center gap-1 hover:text-fg', active && 'text-fg')}
       >
         {label}

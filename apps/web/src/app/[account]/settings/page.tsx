@@ -1,8 +1,16 @@
 import type { Metadata } from 'next';
 import { AccountSettings } from '@/components/settings/AccountSettings.tsx';
+import { Prefetched, requestQueryClient, serverTRPC } from '@/server/prefetch.tsx';
 
 export const metadata: Metadata = { title: 'Settings' };
 
-export default function SettingsPage() {
-  return <AccountSettings />;
+export default async function SettingsPage({ params }: { params: Promise<{ account: string }> }) {
+  const { account } = await params;
+  const trpc = await serverTRPC(account);
+  await requestQueryClient().prefetchQuery(trpc.members.list.queryOptions());
+  return (
+    <Prefetched>
+      <AccountSettings />
+    </Prefetched>
+  );
 }
