@@ -13,7 +13,7 @@ import type { CompiledProgram } from './eval/program.ts';
 import { type RunResult, runQuery } from './eval/evaluate.ts';
 import type { Budget } from './eval/context.ts';
 import type { RegoVersion } from './syntax/ast.ts';
-import { PolicyCompileError, PolicyEvalError } from './errors.ts';
+import { PolicyBudgetError, PolicyCompileError, PolicyEvalError } from './errors.ts';
 
 export * from './errors.ts';
 export * from './value.ts';
@@ -110,6 +110,17 @@ const ENTRY_VAR = '__gantry_result__';
 
 /** Evaluates a query or entrypoint. Throws PolicyEvalError (incl. PolicyBudgetError) or PolicyCompileError (bad query). */
 export function evaluate(policy: CompiledPolicy, opts: EvaluateOptions): EvaluationResult {
+  try {
+    return evaluateInner(policy, opts);
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new PolicyBudgetError('depth', 'evaluation exceeded the maximum nesting depth (a value or expression is nested too deeply)');
+    }
+    throw e;
+  }
+}
+
+function evaluateInner(policy: CompiledPolicy, opts: EvaluateOptions): EvaluationResult {
   if ((opts.query === undefined) === (opts.entrypoint === undefined)) {
     throw new TypeError('evaluate: pass exactly one of `query` or `entrypoint`');
   }

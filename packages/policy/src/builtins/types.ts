@@ -1,5 +1,10 @@
 import type { Value } from '../value.ts';
 
+// Note (language core): BuiltinContext gained an optional `tick()` — builtins with loops whose
+// length depends on their arguments (ranges, repeats, large joins) should call it every few
+// hundred iterations so the evaluation budget (time, steps) also bounds them. Compatible: it is
+// optional, and builtins that do not call it behave as before.
+
 // The contract between the evaluator and builtin functions. A builtin receives fully evaluated
 // (ground) arguments and returns a value, or `undefined` for an undefined result. It reports
 // problems by throwing one of the errors below; the evaluator decides, per OPA's rules and the
@@ -14,6 +19,8 @@ export interface BuiltinContext {
   readonly cache: Map<string, Value>;
   /** Collects `print` output. */
   print(line: string): void;
+  /** Counts work against the evaluation budget; throws when the budget is exhausted. */
+  readonly tick?: () => void;
 }
 
 export type BuiltinImpl = (args: Value[], ctx: BuiltinContext) => Value | undefined;

@@ -29,6 +29,7 @@ import { buildGlobals, resolveQuery, resolveRule } from './resolve.ts';
 import { LocalRewriter, VarGen, walkVarsOutsideClosures } from './locals.ts';
 import { type ArityFn, reorderBody, reportUnsafeTerm, safeVarsAfter } from './safety.ts';
 import { type LowerEnv, Lowerer, dataPathKey } from './lower.ts';
+import { checkBody } from './typecheck.ts';
 
 // The compiler pipeline (after OPA's): parse → resolve refs → rewrite local vars → build the rule
 // tree and check rule conflicts → safety (reorder bodies) → recursion check → lower to steps.
@@ -100,6 +101,8 @@ export class Compiler {
     this.buildTree();
     errs.throwIfAny();
     this.checkSafety();
+    errs.throwIfAny();
+    this.checkTypes();
     errs.throwIfAny();
     this.checkRecursion();
     errs.throwIfAny();
@@ -277,6 +280,20 @@ export class Compiler {
       this.arity,
     );
     for (const t of headTerms) reportUnsafeTerm(t, headSafe, this.errs);
+  }
+
+  private checkTypes(): void {
+    for (const list of this.astRules.values()) {
+      for (const { rule } of list) {
+        for (let r: Rule | undefined = rule; r; r = r.else) {
+          const env = new Map();
+          checkBody(r.body, env, this.errs);
+          const h = r.head;
+          if (h.value) checkBody([exprOf(h.value, h.value.loc)], env, this.errs);
+          if (h.key) checkBody([exprOf(h.key, h.key.loc)], env, this.errs);
+        }
+      }
+    }
   }
 
   // -------------------------------------------------------------------------------------------
@@ -520,6 +537,8 @@ export class Compiler {
     errs.throwIfAny();
     body = reorderBody(body, new Set(), this.arity, errs);
     errs.throwIfAny();
+    checkBody(body, new Map(), errs);
+    errs.throwIfAny();
     const lw = new Lowerer(this.lowerEnv(undefined, undefined));
     const step = lw.lowerBody(body, done);
     errs.throwIfAny();
@@ -659,8 +678,14 @@ export function compileModules(sources: ModuleSource[], opts: CompileOptions = {
   }
   if (errors.length > 0) throw new PolicyCompileError(errors.flatMap((e) => e.errors).slice(0, 10));
   const compiler = new Compiler(modules, opts);
-  const program = compiler.compile();
-  return { program, compiler };
+  try {
+    return { program: compiler.compile(), compiler };
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new PolicyCompileError([{ path: modules[0]?.file ?? '', line: 1, column: 1, code: 'rego_compile_error', message: 'policy is nested too deeply to compile' }]);
+    }
+    throw e;
+  }
 }
 
 export type { RelationImpl };

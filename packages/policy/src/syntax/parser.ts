@@ -61,6 +61,8 @@ const BASE_KEYWORDS = ['not', 'package', 'import', 'as', 'default', 'else', 'wit
 const FUTURE_KEYWORDS = ['in', 'every', 'contains', 'if'];
 const EXPERIMENTAL_KEYWORDS = ['and', 'or'];
 const ROOT_DOCUMENTS = new Set(['data', 'input']);
+/** Nesting limit of the recursive-descent parser (terms nest ~3 levels per bracket). */
+const MAX_PARSE_DEPTH = 1000;
 
 const INFIX_NAMES: Partial<Record<Tok, string>> = {
   [Tok.Add]: 'plus',
@@ -175,7 +177,7 @@ class Parser {
     return this.error(note ? `unexpected ${name} ${kind}: ${note}` : `unexpected ${name} ${kind}`);
   }
   private enter(): boolean {
-    if (++this.depth > 5000) {
+    if (++this.depth > MAX_PARSE_DEPTH) {
       this.depth--;
       this.error('max parsing recursion depth exceeded');
       return false;
@@ -1519,6 +1521,22 @@ export function parseModule(
   opts: ParseOptions,
   isBuiltin: BuiltinNameCheck = () => false,
 ): Module {
+  return guardDepth(file, () => parseModuleInner(file, source, opts, isBuiltin));
+}
+
+/** Turns a JS stack overflow (absurdly nested source) into a parse error. */
+function guardDepth<T>(file: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new RegoParseError([{ code: 'rego_parse_error', message: 'max parsing recursion depth exceeded', loc: { file, row: 1, col: 1, offset: 0 } }]);
+    }
+    throw e;
+  }
+}
+
+function parseModuleInner(file: string, source: string, opts: ParseOptions, isBuiltin: BuiltinNameCheck): Module {
   const { tokens, comments } = lex(source, file);
   const p = new Parser(tokens, file, opts);
   const stmts = p.parseStatements(false);
@@ -1529,6 +1547,10 @@ export function parseModule(
 
 /** Parses a query body (`x := 1; y = x + 1`). Queries use v1 syntax unless told otherwise. */
 export function parseQuery(source: string, opts: ParseOptions = { regoVersion: 'v1' }, file = ''): Body {
+  return guardDepth(file, () => parseQueryInner(source, opts, file));
+}
+
+function parseQueryInner(source: string, opts: ParseOptions, file: string): Body {
   const { tokens } = lex(source, file);
   const p = new Parser(tokens, file, opts);
   const stmts = p.parseStatements(true);
