@@ -288,7 +288,26 @@ export function equals(a: Value, b: Value): boolean {
   const ta = typeof a;
   if (ta === 'string' || ta === 'boolean' || a === null || b === null) return false;
   if (isNumber(a)) return isNumber(b) && compareNumbers(a, b) === 0;
-  return typeName(a) === typeName(b) && keyOf(a) === keyOf(b);
+  // Structural comparison (no canonical keys built for the common cases).
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!equals(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (a instanceof RObject) {
+    if (!(b instanceof RObject) || a.size !== b.size) return false;
+    for (const [k, v] of a.entries()) {
+      const w = b.get(k);
+      if (w === undefined || !equals(v, w)) return false;
+    }
+    return true;
+  }
+  if (a instanceof RSet) {
+    if (!(b instanceof RSet) || a.size !== b.size) return false;
+    for (const v of a.values()) if (!b.has(v)) return false;
+    return true;
+  }
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -408,6 +408,7 @@ export class Compiler {
     const env = this.lowerEnv(rule, module);
     const lw = new Lowerer(env);
     const h = rule.head;
+    lw.setScope([...rule.body, ...h.ref.slice(1), ...(h.args ?? []), ...(h.key ? [h.key] : []), ...(h.value ? [h.value] : [])]);
     let argTerms: CTerm[] | undefined;
     let argCheck: Step = done;
     if (h.args) {
@@ -540,6 +541,7 @@ export class Compiler {
     checkBody(body, new Map(), errs);
     errs.throwIfAny();
     const lw = new Lowerer(this.lowerEnv(undefined, undefined));
+    lw.setScope(body);
     const step = lw.lowerBody(body, done);
     errs.throwIfAny();
     const vars: { name: string; slot: number }[] = [];

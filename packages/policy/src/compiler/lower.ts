@@ -1,24 +1,26 @@
 import { RObject, RSet, type Value } from '../value.ts';
 import type { BuiltinDef } from '../builtins/types.ts';
 import type { CompileErrors } from '../errors.ts';
-import { type Body, type Expr, type Location, type RefTerm, type Term, refToDotted } from '../syntax/ast.ts';
+import { type Body, type Expr, type Location, type RefTerm, type Term, refToDotted, walkTerm } from '../syntax/ast.ts';
 import { type CRef, type CTerm, type CVar, type RuleGroup, type Step, type TreeNode, TK } from '../eval/ir.ts';
 import {
   type CallTarget,
   type Operand,
   type RelationImpl,
   type WithMod,
-  arrayCompStep,
+  arrayComp,
   callStep,
+  compStep,
   done,
   eqStep,
   everyStep,
   logicalStep,
+  newComprehensionCacheId,
   notStep,
-  objectCompStep,
+  objectComp,
   printStep,
   relationStep,
-  setCompStep,
+  setComp,
   templateStep,
   testStep,
   withStep,
@@ -67,7 +69,23 @@ export class Lowerer {
   private readonly slots = new Map<string, number>();
   nslots = 0;
 
+  /** Occurrences of each variable in the whole rule (to find closed comprehensions). */
+  private varCounts: Map<string, number> | undefined;
+
   constructor(private readonly env: LowerEnv) {}
+
+  /** Records the variables of the rule or query being lowered. */
+  setScope(terms: (Term | Expr)[]): void {
+    this.varCounts = countVars(terms);
+  }
+
+  /** A comprehension is closed when none of its variables occurs outside it in the rule. */
+  private isClosed(t: Term): boolean {
+    if (!this.varCounts) return false;
+    const inner = countVars([t]);
+    for (const [name, n] of inner) if ((this.varCounts.get(name) ?? 0) !== n) return false;
+    return true;
+  }
 
   slotOf(name: string): number {
     let s = this.slots.get(name);
@@ -222,8 +240,9 @@ export class Lowerer {
         const headPre: Pre = [];
         const head = this.term(t.term, headPre, false);
         const b2 = headPre.length > 0 ? this.chain(body, this.compose(headPre, done)) : body;
-        const step = t.type === 'arraycomp' ? arrayCompStep : setCompStep;
-        pre.push((next) => step(b2, head, out, next));
+        const compute = t.type === 'arraycomp' ? arrayComp(b2, head) : setComp(b2, head);
+        const cacheId = this.isClosed(t) ? newComprehensionCacheId() : undefined;
+        pre.push((next) => compStep(compute, out, cacheId, next));
         return out;
       }
       case 'objectcomp': {
@@ -233,7 +252,8 @@ export class Lowerer {
         const key = this.term(t.key, headPre, false);
         const value = this.term(t.value, headPre, false);
         const b2 = headPre.length > 0 ? this.chain(body, this.compose(headPre, done)) : body;
-        pre.push((next) => objectCompStep(b2, key, value, out, t.loc, next));
+        const cacheId = this.isClosed(t) ? newComprehensionCacheId() : undefined;
+        pre.push((next) => compStep(objectComp(b2, key, value, t.loc), out, cacheId, next));
         return out;
       }
       case 'template': {
@@ -452,6 +472,69 @@ export class Lowerer {
     return { kind: 'mock', name, value: this.term(value, pre, false) };
   }
 
+}
+
+/** Occurrences of variables (not operators, not `input`/`data`) in terms and expressions. */
+function countVars(xs: (Term | Expr)[]): Map<string, number> {
+  const out = new Map<string, number>();
+  const term = (t: Term): void => {
+    walkTerm(t, (x) => {
+      if (x.type === 'var') {
+        out.set(x.name, (out.get(x.name) ?? 0) + 1);
+        return false;
+      }
+      if (x.type === 'ref' && x.terms[0]!.type === 'var' && (x.terms[0]!.name === 'input' || x.terms[0]!.name === 'data')) {
+        x.terms.slice(1).forEach(term);
+        return true;
+      }
+      if (x.type === 'call') {
+        x.args.forEach(term);
+        return true;
+      }
+      if (x.type === 'arraycomp' || x.type === 'setcomp') {
+        term(x.term);
+        x.body.forEach(expr);
+        return true;
+      }
+      if (x.type === 'objectcomp') {
+        term(x.key);
+        term(x.value);
+        x.body.forEach(expr);
+        return true;
+      }
+      if (x.type === 'template') {
+        for (const p of x.parts) {
+          if (p.type === 'expr') expr(p);
+          else term(p);
+        }
+        return true;
+      }
+      return false;
+    });
+  };
+  const expr = (e: Expr): void => {
+    const ts = e.terms;
+    if (Array.isArray(ts)) ts.slice(1).forEach(term);
+    else if (ts.type === 'some') ts.symbols.forEach(term);
+    else if (ts.type === 'every') {
+      if (ts.key) term(ts.key);
+      term(ts.value);
+      term(ts.domain);
+      ts.body.forEach(expr);
+    } else if (ts.type === 'logical') {
+      ts.left.forEach(expr);
+      ts.right.forEach(expr);
+    } else term(ts);
+    for (const w of e.with) {
+      term(w.target);
+      if (!w.fnTarget) term(w.value);
+    }
+  };
+  for (const x of xs) {
+    if (x.type === 'expr') expr(x);
+    else term(x);
+  }
+  return out;
 }
 
 function isSpecial(t: Term & { type: 'call' }): boolean {

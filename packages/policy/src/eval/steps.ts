@@ -234,44 +234,36 @@ export function everyStep(key: CTerm | undefined, value: CTerm, domain: CTerm, b
   };
 }
 
-export function arrayCompStep(body: Step, head: CTerm, out: CTerm, next: Step): Step {
-  return (f, k) => {
-    const c = ctx;
-    c.tick();
+/** Computes a comprehension's value in the current frame. */
+export type CompCompute = (f: Frame) => Value;
+
+export function arrayComp(body: Step, head: CTerm): CompCompute {
+  return (f) => {
     const arr: Value[] = [];
-    c.enter(undefined);
     body(f, () => {
       const v = groundValue(head, f);
       if (v !== undefined) arr.push(v);
       return false;
     });
-    c.depth--;
-    return unifyValue(out, arr, f, () => next(f, k));
+    return arr;
   };
 }
 
-export function setCompStep(body: Step, head: CTerm, out: CTerm, next: Step): Step {
-  return (f, k) => {
-    const c = ctx;
-    c.tick();
+export function setComp(body: Step, head: CTerm): CompCompute {
+  return (f) => {
     const s = new RSet();
-    c.enter(undefined);
     body(f, () => {
       const v = groundValue(head, f);
       if (v !== undefined) s.add(v);
       return false;
     });
-    c.depth--;
-    return unifyValue(out, s, f, () => next(f, k));
+    return s;
   };
 }
 
-export function objectCompStep(body: Step, key: CTerm, value: CTerm, out: CTerm, loc: Location | undefined, next: Step): Step {
-  return (f, k) => {
-    const c = ctx;
-    c.tick();
+export function objectComp(body: Step, key: CTerm, value: CTerm, loc: Location | undefined): CompCompute {
+  return (f) => {
     const o = new RObject();
-    c.enter(undefined);
     body(f, () => {
       const kv = groundValue(key, f);
       const vv = groundValue(value, f);
@@ -281,8 +273,33 @@ export function objectCompStep(body: Step, key: CTerm, value: CTerm, out: CTerm,
       o.set(kv, vv);
       return false;
     });
-    c.depth--;
-    return unifyValue(out, o, f, () => next(f, k));
+    return o;
+  };
+}
+
+let nextCompId = 0;
+/** Cache ids of closed comprehensions (they live beside rule ids in the evaluation cache). */
+export function newComprehensionCacheId(): number {
+  return 1_000_000_000 + nextCompId++;
+}
+
+/**
+ * Evaluates a comprehension and unifies its value with `out`. A comprehension that uses no
+ * variable of its enclosing rule (`cacheId` set) is computed once per evaluation (per `with`).
+ */
+export function compStep(compute: CompCompute, out: CTerm, cacheId: number | undefined, next: Step): Step {
+  return (f, k) => {
+    const c = ctx;
+    c.tick();
+    let v: Value | undefined;
+    if (cacheId !== undefined) v = c.cache.get(cacheId) as Value | undefined;
+    if (v === undefined) {
+      c.enter(undefined);
+      v = compute(f);
+      c.depth--;
+      if (cacheId !== undefined) c.cache.set(cacheId, v);
+    }
+    return unifyValue(out, v, f, () => next(f, k));
   };
 }
 
