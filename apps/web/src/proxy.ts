@@ -1,16 +1,32 @@
-import NextAuth from 'next-auth';
-import { NextResponse, type NextFetchEvent, type NextRequest } from 'next/server';
-import { authConfig } from './auth.config.ts';
+import { loadWebConfig } from '@gantry/config';
+import { getToken } from 'next-auth/jwt';
+import { NextResponse, type NextRequest } from 'next/server';
 
 // Runs before page requests: signed-out users go to the sign-in page (and come back after),
 // signed-in users skip the sign-in and sign-up pages. API routes authorize themselves.
-const { auth } = NextAuth(authConfig);
+//
+// It only reads the session token (getToken). Auth.js's own middleware wrapper would re-issue the
+// session cookie on every request, and a prefetch in flight during sign-out would then put the
+// cookie back after the sign-out deleted it.
 
 const PUBLIC_PATHS = new Set(['/sign-in', '/sign-up']);
+const SECURE_COOKIE = '__Secure-authjs.session-token';
 
-const pageGate = auth((request) => {
+let authSecret: string | undefined;
+
+async function isSignedIn(request: NextRequest): Promise<boolean> {
+  authSecret ??= loadWebConfig().authSecret;
+  // Behind TLS, Auth.js names the cookie with the __Secure- prefix (and may split it in chunks).
+  const secureCookie = request.cookies.getAll().some((c) => c.name.startsWith(SECURE_COOKIE));
+  const token = await getToken({ req: request, secret: authSecret, secureCookie });
+  return Boolean(token?.sub);
+}
+
+export async function proxy(request: NextRequest) {
+  // Non-GET page requests are server actions (sign-in, sign-out…), which check the session themselves.
+  if (request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.next();
   const { pathname, search } = request.nextUrl;
-  const signedIn = Boolean(request.auth?.user);
+  const signedIn = await isSignedIn(request);
   if (PUBLIC_PATHS.has(pathname)) {
     return signedIn ? NextResponse.redirect(new URL('/', request.nextUrl)) : NextResponse.next();
   }
@@ -20,14 +36,6 @@ const pageGate = auth((request) => {
     return NextResponse.redirect(url);
   }
   return NextResponse.next();
-});
-
-export function proxy(request: NextRequest, event: NextFetchEvent) {
-  // Non-GET page requests are server actions (sign-in, sign-out…), which check the session
-  // themselves. Skipping them matters: Auth.js's wrapper re-issues the session cookie on every
-  // request it sees, which would undo the cookie deletion of a sign-out.
-  if (request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.next();
-  return pageGate(request, event as never);
 }
 
 export const config = {

@@ -32,17 +32,11 @@ export function AccountEvents({ accountSlug, children }: { accountSlug: string; 
       refreshLists();
     });
     source.addEventListener('resync', refreshLists);
-    source.addEventListener('run', (event) => {
-      let data: { runId?: unknown; stackId?: unknown };
-      try {
-        data = JSON.parse((event as MessageEvent<string>).data) as typeof data;
-      } catch {
-        return;
-      }
-      // Only mounted queries refetch; the others are just marked stale.
+    source.addEventListener('run', () => {
+      // Only mounted queries refetch; the others are just marked stale. The run page follows its
+      // run through its own stream.
       void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
-      if (typeof data.runId === 'string') void queryClient.invalidateQueries({ queryKey: trpc.runs.get.queryKey({ id: data.runId }) });
     });
     source.addEventListener('error', () => setConnected(false));
     return () => source.close();

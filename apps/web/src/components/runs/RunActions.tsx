@@ -34,7 +34,11 @@ export function RunActions({ runId, stackId, state, allowed }: { runId: string; 
   const runKey = trpc.runs.get.queryKey({ id: runId });
 
   const options = {
-    onMutate: () => setError(null),
+    onMutate: async () => {
+      setError(null);
+      // A refetch started before the action would land after it with the old state.
+      await queryClient.cancelQueries({ queryKey: runKey });
+    },
     onSuccess: (result: { id: string; state: string }, _input: { id: string }) => {
       // Show the new state at once; the event stream and the refetch bring the details.
       const state = result.state;

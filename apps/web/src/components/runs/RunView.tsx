@@ -53,6 +53,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
       // (plan summary, resource changes, who confirmed…).
       if (isRunState(event.state)) {
         const state = event.state;
+        void queryClient.cancelQueries({ queryKey: runKey }); // an older answer must not win
         queryClient.setQueryData(runKey, (old) => old && withState(old, state, { at: event.at ? new Date(event.at) : null, reason: event.reason }));
       }
       void queryClient.invalidateQueries({ queryKey: runKey });

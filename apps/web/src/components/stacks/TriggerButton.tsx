@@ -17,9 +17,10 @@ export function TriggerButton({ stackId, size = 'md' }: { stackId: string; size?
   const trigger = useMutation(
     trpc.runs.trigger.mutationOptions({
       onSuccess: ({ id }) => {
-        void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
-        void queryClient.invalidateQueries({ queryKey: trpc.stacks.pathKey() });
         router.push(paths.run(account.slug, stackId, id));
+        // Mark lists stale without refetching now: this page is being left for the run's.
+        void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey(), refetchType: 'none' });
+        void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey(), refetchType: 'none' });
       },
     }),
   );
