@@ -464,6 +464,7 @@ export class Compiler {
     return {
       builtin: this.builtin,
       relation: (n) => RELATIONS.get(n),
+      arity: this.arity,
       funcGroup: (k) => this.program.funcGroup(k),
       funcArity: (k) => {
         const g = this.program.groups.get(k);

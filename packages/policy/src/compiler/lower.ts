@@ -1,6 +1,7 @@
 import { RObject, RSet, type Value } from '../value.ts';
 import type { BuiltinDef } from '../builtins/types.ts';
-import type { CompileErrors } from '../errors.ts';
+import { CompileErrors } from '../errors.ts';
+import { type ArityFn, reorderBody } from './safety.ts';
 import { type Body, type Expr, type Location, type RefTerm, type Term, refToDotted, walkTerm } from '../syntax/ast.ts';
 import { type CRef, type CTerm, type CVar, type RuleGroup, type Step, type TreeNode, TK } from '../eval/ir.ts';
 import {
@@ -15,6 +16,8 @@ import {
   eqStep,
   everyStep,
   logicalStep,
+  type CompHead,
+  indexedCompStep,
   newComprehensionCacheId,
   notStep,
   objectComp,
@@ -39,6 +42,8 @@ export interface LowerEnv {
   funcArity(pathKey: string): number;
   /** Rule-tree node at a data path. */
   nodeAt(path: Value[]): TreeNode | undefined;
+  /** Arity of callables (for re-planning indexed comprehension bodies). */
+  arity?: ArityFn;
   /** `rego.metadata.chain()` / `rego.metadata.rule()` values for the rule being lowered. */
   metadata(kind: 'chain' | 'rule'): Value;
   errs: CompileErrors;
@@ -234,28 +239,9 @@ export class Lowerer {
         return out;
       }
       case 'arraycomp':
-      case 'setcomp': {
-        const out = this.temp();
-        const body = this.lowerBody(t.body, done);
-        const headPre: Pre = [];
-        const head = this.term(t.term, headPre, false);
-        const b2 = headPre.length > 0 ? this.chain(body, this.compose(headPre, done)) : body;
-        const compute = t.type === 'arraycomp' ? arrayComp(b2, head) : setComp(b2, head);
-        const cacheId = this.isClosed(t) ? newComprehensionCacheId() : undefined;
-        pre.push((next) => compStep(compute, out, cacheId, next));
-        return out;
-      }
-      case 'objectcomp': {
-        const out = this.temp();
-        const body = this.lowerBody(t.body, done);
-        const headPre: Pre = [];
-        const key = this.term(t.key, headPre, false);
-        const value = this.term(t.value, headPre, false);
-        const b2 = headPre.length > 0 ? this.chain(body, this.compose(headPre, done)) : body;
-        const cacheId = this.isClosed(t) ? newComprehensionCacheId() : undefined;
-        pre.push((next) => compStep(objectComp(b2, key, value, t.loc), out, cacheId, next));
-        return out;
-      }
+      case 'setcomp':
+      case 'objectcomp':
+        return this.comprehension(t, pre);
       case 'template': {
         const out = this.temp();
         const ops: (string | Operand)[] = t.parts.map((p) => {
@@ -267,6 +253,104 @@ export class Lowerer {
         return out;
       }
     }
+  }
+
+  private comprehension(t: Term & { type: 'arraycomp' | 'setcomp' | 'objectcomp' }, pre: Pre): CTerm {
+    const out = this.temp();
+    const closed = this.isClosed(t);
+    if (!closed) {
+      const indexed = this.indexedComprehension(t, pre, out);
+      if (indexed) return out;
+    }
+    const body = this.lowerBody(t.body, done);
+    const headPre: Pre = [];
+    const b = (s: Step) => (headPre.length > 0 ? this.chain(s, this.compose(headPre, done)) : s);
+    const cacheId = closed ? newComprehensionCacheId() : undefined;
+    if (t.type === 'objectcomp') {
+      const key = this.term(t.key, headPre, false);
+      const value = this.term(t.value, headPre, false);
+      const compute = objectComp(b(body), key, value, t.loc);
+      pre.push((next) => compStep(compute, out, cacheId, next));
+    } else {
+      const head = this.term(t.term, headPre, false);
+      const compute = t.type === 'arraycomp' ? arrayComp(b(body), head) : setComp(b(body), head);
+      pre.push((next) => compStep(compute, out, cacheId, next));
+    }
+    return out;
+  }
+
+  /**
+   * Comprehension indexing: when the comprehension uses variables of the enclosing rule only in
+   * equalities `inner == outer` (e.g. `[x | some x in xs; x.type == r.type]`), evaluate it once for
+   * all keys and look the group up per evaluation, instead of re-running it per binding.
+   */
+  private indexedComprehension(t: Term & { type: 'arraycomp' | 'setcomp' | 'objectcomp' }, pre: Pre, out: CVar): boolean {
+    if (!this.varCounts || !this.env.arity) return false;
+    const inner = countVars([t]);
+    const captured = new Set<string>();
+    for (const [name, n] of inner) if ((this.varCounts.get(name) ?? 0) !== n) captured.add(name);
+    if (captured.size === 0) return false;
+    let hasPrint = false;
+    walkTerm(t, (x) => {
+      if (x.type === 'call') {
+        const n = refToDotted(x.operator);
+        if (n === 'print' || n === 'internal.print') hasPrint = true;
+      }
+      return hasPrint;
+    });
+    if (hasPrint) return false;
+    const varsOf = (x: Term) => countVars([x]);
+    const keys: { outer: Term; slotName: string }[] = [];
+    const body: Body = [];
+    let usesInKeys = new Map<string, number>();
+    for (const e of t.body) {
+      const ts = e.terms;
+      const name = Array.isArray(ts) ? refToDotted(ts[0]!) : undefined;
+      if (!e.negated && e.with.length === 0 && Array.isArray(ts) && ts.length === 3 && (name === 'equal' || name === 'eq')) {
+        const [a, b] = [ts[1]!, ts[2]!];
+        const va = varsOf(a);
+        const vb = varsOf(b);
+        const onlyCaptured = (v: Map<string, number>) => v.size > 0 && [...v.keys()].every((n) => captured.has(n));
+        const noCaptured = (v: Map<string, number>) => [...v.keys()].every((n) => !captured.has(n));
+        let outerSide: Term | undefined;
+        let innerSide: Term | undefined;
+        if (onlyCaptured(va) && noCaptured(vb) && vb.size > 0) [outerSide, innerSide] = [a, b];
+        else if (onlyCaptured(vb) && noCaptured(va) && va.size > 0) [outerSide, innerSide] = [b, a];
+        // Outer keys are looked up per evaluation: a variable or a plain ref (`r.kind`).
+        const simpleOuter = (x: Term | undefined) =>
+          x !== undefined &&
+          (x.type === 'var' ||
+            (x.type === 'ref' && x.terms[0]!.type === 'var' && x.terms.slice(1).every((y) => y.type === 'var' || y.type === 'string' || y.type === 'number')));
+        if (outerSide && innerSide && simpleOuter(outerSide)) {
+          const slotName = `__index${this.nslots}_${keys.length}__`;
+          keys.push({ outer: outerSide, slotName });
+          for (const [n, c] of varsOf(outerSide)) usesInKeys.set(n, (usesInKeys.get(n) ?? 0) + c);
+          body.push({ ...e, terms: [{ type: 'ref', terms: [{ type: 'var', name: 'eq' }] }, { type: 'var', name: slotName }, innerSide] });
+          continue;
+        }
+      }
+      body.push(e);
+    }
+    if (keys.length === 0) return false;
+    // Every use of a captured variable must be inside a key.
+    for (const n of captured) if ((inner.get(n) ?? 0) !== (usesInKeys.get(n) ?? 0)) return false;
+    const scratch = new CompileErrors();
+    const ordered = reorderBody(body, new Set(), this.env.arity, scratch);
+    if (scratch.size > 0) return false;
+    // Arrays keep the order of their body; only index when it does not change.
+    if (t.type === 'arraycomp' && ordered.some((e, i) => e !== body[i])) return false;
+    usesInKeys = new Map();
+    const outerKeys = keys.map((k) => this.term(k.outer, pre, true));
+    const keySlots = keys.map((k) => this.v(k.slotName));
+    const bodyStep = this.lowerBody(ordered, done);
+    const headPre: Pre = [];
+    let head: CompHead;
+    if (t.type === 'objectcomp') head = { kind: 'object', key: this.term(t.key, headPre, false), value: this.term(t.value, headPre, false), loc: t.loc };
+    else head = { kind: t.type === 'arraycomp' ? 'array' : 'set', term: this.term(t.term, headPre, false) };
+    const full = headPre.length > 0 ? this.chain(bodyStep, this.compose(headPre, done)) : bodyStep;
+    const cacheId = newComprehensionCacheId();
+    pre.push((next) => indexedCompStep(full, head, keySlots, outerKeys, out, cacheId, next));
+    return true;
   }
 
   private chain(body: Step, tail: Step): Step {

@@ -23,7 +23,7 @@ export interface Budget {
 
 export const DEFAULT_BUDGET: Budget = {
   timeMs: 5000,
-  maxSteps: 50_000_000,
+  maxSteps: 500_000_000,
   maxDepth: 1000,
   maxPrintBytes: 1 << 20,
   maxResults: 100_000,

@@ -230,3 +230,56 @@ describe('budgets', () => {
     expect(() => evaluate(p, { entrypoint: 'data.t.p0', budget: { maxDepth: 100 } })).toThrow(/maximum nesting depth/);
   });
 });
+
+describe('comprehension caching and indexing', () => {
+  const src = `package t
+    counts[r.name] := n if {
+      some r in input.rs
+      n := count([x | some x in input.rs; x.kind == r.kind])
+    }
+    peers[r.name] := ps if {
+      some r in input.rs
+      k := r.kind
+      ps := {x.name: x.size | some x in input.rs; x.kind = k}
+    }
+    total := t if {
+      some r in input.rs
+      r.name == "a"
+      t := count([x | some x in input.rs])
+    }`;
+  const rs = [
+    { name: 'a', kind: 'k1', size: 1 },
+    { name: 'b', kind: 'k1', size: 2 },
+    { name: 'c', kind: 'k2', size: 3 },
+  ];
+
+  it('gives the same results as evaluating per binding', () => {
+    expect(value(src, 'data.t.counts', { rs })).toEqual({ a: 2, b: 2, c: 1 });
+    expect(value(src, 'data.t.peers', { rs })).toEqual({ a: { a: 1, b: 2 }, b: { a: 1, b: 2 }, c: { c: 3 } });
+    expect(value(src, 'data.t.total', { rs })).toBe(3);
+  });
+
+  it('recomputes inside with', () => {
+    const p = policy(`${src}\n      q := [counts, c2] if c2 := counts with input.rs as [{"name": "z", "kind": "k"}]`);
+    expect(evaluate(p, { entrypoint: 'data.t.q', input: { rs } }).result).toEqual([{ a: 2, b: 2, c: 1 }, { z: 1 }]);
+  });
+
+  it('keeps large self-joins fast', () => {
+    const big = Array.from({ length: 3000 }, (_, i) => ({ name: `n${i}`, kind: `k${i % 7}`, size: i }));
+    const t0 = performance.now();
+    const r = value(src, 'data.t.counts', { rs: big }) as Record<string, number>;
+    expect(r.n0).toBe(429);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+});
+
+describe('comprehension indexing edge cases', () => {
+  it('yields an empty collection when the outer key is undefined', () => {
+    const src = `package t
+      n[r.name] := c if {
+        some r in input.rs
+        c := count([x | some x in input.rs; x.kind == r.kind])
+      }`;
+    expect(value(src, 'data.t.n', { rs: [{ name: 'a' }, { name: 'b', kind: 1 }] })).toEqual({ a: 0, b: 1 });
+  });
+});

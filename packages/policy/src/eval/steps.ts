@@ -303,6 +303,81 @@ export function compStep(compute: CompCompute, out: CTerm, cacheId: number | und
   };
 }
 
+/** What a comprehension collects. */
+export type CompHead =
+  | { kind: 'array' | 'set'; term: CTerm }
+  | { kind: 'object'; key: CTerm; value: CTerm; loc: Location | undefined };
+
+/**
+ * An indexed comprehension (OPA's comprehension indexing): the comprehension depends on the
+ * enclosing rule only through keys (`x.type == r.type`). Its body is evaluated once with the keys
+ * unbound, results are grouped by key, and each evaluation looks its group up.
+ */
+export function indexedCompStep(body: Step, head: CompHead, keySlots: CVar[], outerKeys: CTerm[], out: CTerm, cacheId: number, next: Step): Step {
+  const empty = (): Value => (head.kind === 'array' ? [] : head.kind === 'set' ? new RSet() : new RObject());
+  const build = (f: Frame): Map<string, Value> => {
+    const groups = new Map<string, Value>();
+    body(f, () => {
+      const kv: Value[] = new Array(keySlots.length);
+      for (let i = 0; i < keySlots.length; i++) {
+        const v = f[keySlots[i]!.slot];
+        if (v === undefined) return false;
+        kv[i] = v;
+      }
+      const gk = keyOf(kv);
+      let g = groups.get(gk);
+      if (g === undefined) groups.set(gk, (g = empty()));
+      if (head.kind === 'array') {
+        const v = groundValue(head.term, f);
+        if (v !== undefined) (g as Value[]).push(v);
+      } else if (head.kind === 'set') {
+        const v = groundValue(head.term, f);
+        if (v !== undefined) (g as RSet).add(v);
+      } else {
+        const kk = groundValue(head.key, f);
+        const vv = groundValue(head.value, f);
+        if (kk === undefined || vv === undefined) return false;
+        const o = g as RObject;
+        const prev = o.get(kk);
+        if (prev !== undefined && !equals(prev, vv)) throw new PolicyEvalError('eval_conflict_error', 'object keys must be unique', head.loc);
+        o.set(kk, vv);
+      }
+      return false;
+    });
+    return groups;
+  };
+  return (f, k) => {
+    const c = ctx;
+    c.tick();
+    let index = c.cache.get(cacheId) as Map<string, Value> | undefined;
+    if (index === undefined) {
+      c.enter(undefined);
+      index = build(f);
+      c.depth--;
+      c.cache.set(cacheId, index);
+    }
+    const kv: Value[] = new Array(outerKeys.length);
+    let v: Value | undefined;
+    for (let i = 0; i < outerKeys.length; i++) {
+      const t = outerKeys[i]!;
+      let x: Value | undefined;
+      if (t.k === TK.Ref) {
+        evalRef(t, f, (r) => {
+          x = r;
+          return true;
+        });
+      } else x = groundValue(t, f);
+      if (x === undefined) {
+        v = empty();
+        break;
+      }
+      kv[i] = x;
+    }
+    if (v === undefined) v = index.get(keyOf(kv)) ?? empty();
+    return unifyValue(out, v, f, () => next(f, k));
+  };
+}
+
 // ---------------------------------------------------------------------------------------------
 // print and template strings: each operand is evaluated like a set comprehension, so undefined
 // operands print `<undefined>` instead of making the expression undefined.
