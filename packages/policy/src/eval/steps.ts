@@ -327,12 +327,12 @@ export function indexedCompStep(body: Step, head: CompHead, keySlots: CVar[], ou
       const gk = keyOf(kv);
       let g = groups.get(gk);
       if (g === undefined) groups.set(gk, (g = empty()));
-      if (head.kind === 'array') {
+      if (head.kind !== 'object') {
         const v = groundValue(head.term, f);
-        if (v !== undefined) (g as Value[]).push(v);
-      } else if (head.kind === 'set') {
-        const v = groundValue(head.term, f);
-        if (v !== undefined) (g as RSet).add(v);
+        if (v !== undefined) {
+          if (head.kind === 'array') (g as Value[]).push(v);
+          else (g as RSet).add(v);
+        }
       } else {
         const kk = groundValue(head.key, f);
         const vv = groundValue(head.value, f);
