@@ -19,6 +19,8 @@ export interface Budget {
   maxPrintBytes: number;
   /** Maximum number of query results. */
   maxResults: number;
+  /** Maximum size of a collection a builtin may be asked to build (e.g. `numbers.range`). */
+  maxCollectionSize: number;
 }
 
 export const DEFAULT_BUDGET: Budget = {
@@ -27,6 +29,7 @@ export const DEFAULT_BUDGET: Budget = {
   maxDepth: 1000,
   maxPrintBytes: 1 << 20,
   maxResults: 100_000,
+  maxCollectionSize: 10_000_000,
 };
 
 /** A function replacement installed by `with f as g` / `with f as value`. */

@@ -283,3 +283,15 @@ describe('comprehension indexing edge cases', () => {
     expect(value(src, 'data.t.n', { rs: [{ name: 'a' }, { name: 'b', kind: 1 }] })).toEqual({ a: 0, b: 1 });
   });
 });
+
+describe('output limits', () => {
+  it('refuses to build huge ranges', () => {
+    const p = policy('package t\np := count(numbers.range(1, 1e12))');
+    expect(() => evaluate(p, { entrypoint: 'data.t.p' })).toThrow(/numbers.range would build more than 10000000 elements/);
+  });
+
+  it('bounds the number of results', () => {
+    const p = policy('package t');
+    expect(() => evaluate(p, { query: 'x := numbers.range(1, 1000)[_]', budget: { maxResults: 10 } })).toThrow(PolicyBudgetError);
+  });
+});

@@ -1,6 +1,6 @@
 import { RObject, RSet, type Value, equals, keyOf } from '../value.ts';
 import { BuiltinError, BuiltinHaltError, BuiltinTypeError, type BuiltinDef } from '../builtins/types.ts';
-import { PolicyError, PolicyEvalError } from '../errors.ts';
+import { PolicyBudgetError, PolicyError, PolicyEvalError } from '../errors.ts';
 import type { Location } from '../syntax/ast.ts';
 import { formatValueRaw } from '../format.ts';
 import { type CTerm, type CVar, type Cont, type Frame, type RuleGroup, type Step, type TreeNode, TK } from './ir.ts';
@@ -133,8 +133,22 @@ function callMocked(m: Mock, target: CallTarget, vals: Value[], loc: Location | 
   void target;
 }
 
+/** Checks arguments of builtins that could build huge values from small inputs. */
+const PREFLIGHT: Record<string, (vals: Value[]) => void> = {
+  'numbers.range': ([a, b]) => checkRange(a, b, 1),
+  'numbers.range_step': ([a, b, s]) => checkRange(a, b, s),
+};
+
+function checkRange(a: Value | undefined, b: Value | undefined, step: Value | undefined): void {
+  const num = (x: Value | undefined) => (typeof x === 'number' ? x : typeof x === 'bigint' ? Number(x) : NaN);
+  const span = Math.abs(num(b) - num(a)) / Math.max(1, Math.abs(num(step)));
+  const max = ctx.budget.maxCollectionSize;
+  if (span > max) throw new PolicyBudgetError('output', `numbers.range would build more than ${max} elements`);
+}
+
 export function callStep(target: CallTarget, args: CTerm[], out: CTerm | undefined, loc: Location | undefined, next: Step): Step {
   const name = target.name;
+  const preflight = target.builtin ? PREFLIGHT[name] : undefined;
   const group = target.group;
   const def = target.builtin;
   if (group !== undefined) {
@@ -158,6 +172,7 @@ export function callStep(target: CallTarget, args: CTerm[], out: CTerm | undefin
       const m = c.mocks.get(name);
       if (m !== undefined) return afterCall(callMocked(m, target, vals, loc), out, f, k, next);
     }
+    if (preflight !== undefined) preflight(vals);
     let r: Value | undefined;
     try {
       r = impl(vals, c.builtinCtx);
