@@ -39,7 +39,7 @@ export interface CompileErrorDetail {
 }
 
 export function formatCompileError(e: CompileErrorDetail): string {
-  return `${e.path}:${e.line}:${e.column}: ${e.code}: ${e.message}`;
+  return `${e.path ? e.path + ':' : ''}${e.line}:${e.column}: ${e.code}: ${e.message}`;
 }
 
 /** Parse or compile failure. `errors` lists every problem found (OPA stops after 10). */
@@ -68,7 +68,7 @@ export class PolicyEvalError extends PolicyError {
   readonly detail: string;
   constructor(code: EvalErrorCode, detail: string, loc?: Location) {
     const location = loc ? { path: loc.file, line: loc.row, column: loc.col } : undefined;
-    super(code, (loc ? `${loc.file}:${loc.row}: ` : '') + `${code}: ${detail}`, location);
+    super(code, (loc ? `${loc.file ? loc.file + ':' + loc.row : loc.row + ':' + loc.col}: ` : '') + `${code}: ${detail}`, location);
     this.detail = detail;
   }
 }

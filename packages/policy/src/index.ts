@@ -40,6 +40,7 @@ export interface CompilePolicyOptions {
 
 export class CompiledPolicy {
   private readonly queries = new Map<string, CompiledQuery>();
+  private static readonly MAX_CACHED_QUERIES = 256;
   /** @internal */
   constructor(
     /** @internal */ readonly program: CompiledProgram,
@@ -52,6 +53,7 @@ export class CompiledPolicy {
     let q = this.queries.get(query);
     if (!q) {
       q = this.compiler.compileQuery(query);
+      if (this.queries.size >= CompiledPolicy.MAX_CACHED_QUERIES) this.queries.clear();
       this.queries.set(query, q);
     }
     return q;
