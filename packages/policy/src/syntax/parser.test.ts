@@ -56,6 +56,12 @@ describe('parser', () => {
     expect(m2.rules[0]!.head.keywords).toEqual(['contains', 'if']);
   });
 
+  it('allows whitespace between a rule name and its ref (v0 style)', () => {
+    const m = parseModule('p.rego', 'package a\ndeny [msg] { msg := "x" }\nf (x) = x { true }', v0);
+    expect(m.rules[0]!.head.key).toBeDefined();
+    expect(m.rules[1]!.head.args).toHaveLength(1);
+  });
+
   it('lets keywords appear in refs', () => {
     const m = parseModule('p.rego', 'package foo.if.bar\nif.x := 1\np if input.not.every == data.in', v1);
     expect(m.package.path.map(formatTerm)).toEqual(['data', '"foo"', '"if"', '"bar"']);

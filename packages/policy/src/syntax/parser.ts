@@ -580,7 +580,8 @@ class Parser {
   private parseHeadFinish(head: Term): Term | undefined {
     const t = this.tok;
     if (!t.wsBefore && isInfixTok(t.t)) return this.illegal();
-    if (t.t === Tok.LParen || t.t === Tok.Dot || t.t === Tok.LBrack) return this.parseRef(head);
+    // In rule heads, whitespace may separate the name from its ref (`p [x] { … }`).
+    if (t.t === Tok.LParen || t.t === Tok.Dot || t.t === Tok.LBrack) return this.parseRef(head, true);
     if (head.type === 'var' && ROOT_DOCUMENTS.has(head.name)) return refTerm([head], head.loc);
     return head;
   }
@@ -1099,7 +1100,7 @@ class Parser {
     return varTerm('$' + this.wildcard++, loc);
   }
 
-  private parseRef(head: Term): Term | undefined {
+  private parseRef(head: Term, leadingWs = false): Term | undefined {
     if (!this.enter()) return undefined;
     try {
       const loc = head.loc;
@@ -1117,9 +1118,9 @@ class Parser {
           this.error(`illegal ref (head cannot be ${head.type})`, loc);
       }
       const terms: Term[] = [head];
-      for (;;) {
+      for (let first = true; ; first = false) {
         const t = this.tok;
-        if (t.wsBefore) return refTerm(terms, loc);
+        if (t.wsBefore && !(first && leadingWs)) return refTerm(terms, loc);
         if (t.t === Tok.Dot) {
           this.scan();
           const id = this.tok;
