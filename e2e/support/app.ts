@@ -42,9 +42,10 @@ export async function signUp(page: Page): Promise<NewUser> {
 }
 
 /** Creates a stack on the e2e repository fixture through the form; ends on the stack page. Returns its id. */
-export async function createStack(page: Page, user: NewUser, name: string): Promise<string> {
+export async function createStack(page: Page, user: NewUser, name: string, options: { projectRoot?: string } = {}): Promise<string> {
   await page.goto(`/${user.accountSlug}/stacks/new`);
   await fillStackForm(page, name);
+  if (options.projectRoot) await page.getByLabel('Project root').fill(options.projectRoot);
   await page.getByRole('button', { name: 'Create stack' }).click();
   await page.waitForURL(new RegExp(`/${user.accountSlug}/stacks/(?!new)[^/]+$`));
   await expect(page.getByRole('heading', { level: 1, name })).toBeVisible();

@@ -8,8 +8,13 @@
 export const GATE_READING_LINE = 'data.terraform_remote_state.gate: Reading...';
 export const APPLY_LAST_LINE = 'applying step 3';
 
+/** Line OpenTofu reports for the broken configuration (project root `broken`). */
+export const BROKEN_CONFIG_ERROR = 'Invalid multi-line string';
+
 export function e2eStackFiles(): Record<string, string> {
   return {
+    // A syntax error (unterminated string): runs of a stack rooted here fail while initializing.
+    'broken/main.tf': 'resource "terraform_data" "broken" {\n  input = "unterminated\n}\n',
     'main.tf': `variable "gate_path" {
   type = string
 }

@@ -7,7 +7,7 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   // A new account is taught how to start.
   await expect(page.getByRole('heading', { name: 'Create your first stack' })).toBeVisible();
 
-  await createStack(page, user, 'network');
+  const stackId = await createStack(page, user, 'network');
   const gate = createPlanGate();
   await addVariable(page, 'TF_VAR_gate_path', gate.path);
 
@@ -22,6 +22,18 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await expect(runStateBadge(page)).toHaveText('PLANNING');
   await expect(page.getByRole('button', { name: 'Stop' })).toBeVisible();
 
+  // Meanwhile a second run has to wait: it says why, and can be discarded while it waits.
+  const runUrl = page.url();
+  await page.getByRole('link', { name: 'network' }).click();
+  await page.getByRole('button', { name: 'Trigger' }).first().click();
+  await page.waitForURL((url) => /\/runs\/[^/]+$/.test(url.pathname) && url.href !== runUrl);
+  await expect(runStateBadge(page)).toHaveText('QUEUED');
+  await expect(page.getByRole('status').filter({ hasText: 'Waiting in the queue' })).toContainText('one tracked run at a time');
+  await page.getByRole('button', { name: 'Discard' }).click();
+  await expect(runStateBadge(page)).toHaveText('CANCELED'); // a run discarded before it started is canceled
+  await page.goto(runUrl);
+  await expect(runStateBadge(page)).toHaveText('PLANNING');
+
   await gate.open();
 
   await expect(runStateBadge(page)).toHaveText('UNCONFIRMED', { timeout: 60_000 });
@@ -33,18 +45,18 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await page.getByRole('button', { name: 'terraform_data.greeting' }).click();
   await expect(page.getByRole('rowheader', { name: 'input' })).toBeVisible();
 
-  // A second tab on the stacks list: it must follow the run without a reload.
+  // A second tab on the stack's runs list: it must follow the run without a reload.
   const watcher = await page.context().newPage();
-  await watcher.goto(`/${user.accountSlug}/stacks`);
-  const watchedRow = watcher.getByRole('row', { name: /network/ });
-  await expect(watchedRow.getByText('UNCONFIRMED')).toBeVisible();
+  await watcher.goto(`/${user.accountSlug}/stacks/${stackId}`);
+  const watchedRun = watcher.getByRole('row').filter({ has: watcher.getByRole('link', { name: /UNCONFIRMED|FINISHED|APPLYING|CONFIRMED|PREPARING/ }) });
+  await expect(watchedRun.getByText('UNCONFIRMED')).toBeVisible();
 
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(log.getByText(APPLY_LAST_LINE)).toBeVisible({ timeout: 90_000 });
   await expect(runStateBadge(page)).toHaveText('FINISHED', { timeout: 60_000 });
   await expect(page.getByText(`Confirmed by`)).toBeVisible();
   await expect(page.getByText(user.name).first()).toBeVisible();
-  await expect(watchedRow.getByText('FINISHED')).toBeVisible({ timeout: 10_000 });
+  await expect(watchedRun.getByText('FINISHED')).toBeVisible({ timeout: 10_000 });
   await watcher.close();
 
   // Everything is still there after a reload: the log comes from the database now.
@@ -55,9 +67,9 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await page.getByRole('group', { name: 'Phase' }).getByRole('button', { name: 'planning' }).click();
   await expect(page.getByRole('log').getByText(GATE_READING_LINE)).toBeVisible();
 
-  // The stack's run list has it, newest first, with who triggered it.
+  // The stack's run list has both runs, newest first, with who triggered them.
   await page.getByRole('link', { name: 'network' }).click();
-  const runRow = page.getByRole('row').nth(1);
-  await expect(runRow.getByText('FINISHED')).toBeVisible();
-  await expect(runRow).toContainText(user.name);
+  await expect(page.getByRole('row').nth(1).getByText('CANCELED')).toBeVisible();
+  await expect(page.getByRole('row').nth(2).getByText('FINISHED')).toBeVisible();
+  await expect(page.getByRole('row').nth(2)).toContainText(user.name);
 });

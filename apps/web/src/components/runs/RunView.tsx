@@ -240,6 +240,13 @@ function RunHeader({ run, stackId }: { run: RunDetail; stackId: string }) {
             <Meta label="Type">
               <Badge tone="muted">{run.type.toLowerCase()}</Badge>
             </Meta>
+            {run.retryOfId ? (
+              <Meta label="Retry of">
+                <Link href={paths.run(account.slug, stackId, run.retryOfId)} className="font-mono hover:text-accent hover:underline">
+                  run {shortRunId(run.retryOfId)}
+                </Link>
+              </Meta>
+            ) : null}
             {run.confirmedBy ? (
               <Meta label="Confirmed by">
                 {run.confirmedBy.name}
