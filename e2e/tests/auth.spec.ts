@@ -1,4 +1,4 @@
-import { expect, signUp, test } from '../support/app.ts';
+import { createStack, expect, signUp, test } from '../support/app.ts';
 
 test('sign out, fail with a wrong password, sign back in', async ({ page }) => {
   const user = await signUp(page);
@@ -28,5 +28,25 @@ test('an account page of another account is not found', async ({ page, browser }
   await signUp(other);
   const response = await other.goto(`/${owner.accountSlug}/stacks`);
   expect(response?.status()).toBe(404);
+  await other.close();
+});
+
+test("another account's run and its event stream are not found", async ({ page, browser }) => {
+  const owner = await signUp(page);
+  await createStack(page, owner, 'private', { projectRoot: 'broken' });
+  await page.getByRole('button', { name: 'Trigger' }).first().click();
+  await page.waitForURL(/\/runs\/[^/]+$/);
+  const runId = new URL(page.url()).pathname.split('/').pop()!;
+  const stackId = new URL(page.url()).pathname.split('/')[3]!;
+
+  const other = await browser.newPage();
+  const intruder = await signUp(other);
+  // Through the intruder's own account, and through the owner's.
+  for (const slug of [intruder.accountSlug, owner.accountSlug]) {
+    const events = await other.request.get(`/api/accounts/${slug}/runs/${runId}/events`);
+    expect(events.status()).toBe(404);
+  }
+  await other.goto(`/${intruder.accountSlug}/stacks/${stackId}/runs/${runId}`);
+  await expect(other.getByRole('alert').filter({ hasText: 'Run not found' })).toBeVisible();
   await other.close();
 });

@@ -67,6 +67,18 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await page.getByRole('group', { name: 'Phase' }).getByRole('button', { name: 'planning' }).click();
   await expect(page.getByRole('log').getByText(GATE_READING_LINE)).toBeVisible();
 
+  // Search within the log.
+  await page.getByLabel('Search log').fill('terraform_data.greeting');
+  await expect(page.getByText(/^1 of \d+$/)).toBeVisible();
+  await page.getByLabel('Search log').fill('');
+
+  // Every line has a link; opening it selects the phase and marks the line.
+  await page.getByRole('log').getByRole('link', { name: 'Line 2', exact: true }).click();
+  await expect(page).toHaveURL(/#planning-L2$/);
+  await page.reload();
+  await expect(page.getByRole('group', { name: 'Phase' }).getByRole('button', { name: 'planning' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.locator('#planning-L2')).toContainText(GATE_READING_LINE);
+
   // The stack's run list has both runs, newest first, with who triggered them.
   await page.getByRole('link', { name: 'network' }).click();
   await expect(page.getByRole('row').nth(1).getByText('CANCELED')).toBeVisible();
