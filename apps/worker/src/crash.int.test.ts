@@ -57,6 +57,8 @@ describe('a worker killed with SIGKILL', () => {
     leftovers.push(...(await descendantsOf(doomed.pid)));
     const killedAt = Date.now();
     await doomed.kill();
+    // The orphaned tofu would otherwise keep reading the FIFO that releases the survivor's plan.
+    killAll(leftovers);
 
     const survivor = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
     const requeued = await h.waitForRun(id, (run) => run.transitions.some((t) => t.reason?.includes('lost during planning')), 30_000);

@@ -3,8 +3,22 @@ import { randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { WorkerConfig } from '@gantry/config';
 import { createOutboxSource, purgePublishedOutbox, reapExpiredLeases, type CoreServices } from '@gantry/core';
+import { forAccount } from '@gantry/db';
 import { createJobProducer, createOutboxRelay, createRedis, parseJob, QUEUE_NAMES, type OutboxRelay } from '@gantry/queue';
 import { runPhaseJob } from './phase-job.ts';
+
+/** Exercises the claim path's queries on an account that does not exist (reads nothing, locks nothing). */
+async function warmUpDatabase(services: CoreServices): Promise<void> {
+  const none = '00000000-0000-0000-0000-000000000000';
+  await Promise.all([services.prisma.$queryRaw`SELECT 1`, services.prisma.$queryRaw`SELECT 1`]);
+  await services.prisma.account.findUnique({ where: { id: none } });
+  await forAccount(services.prisma, none).transaction(async (tx) => {
+    await tx.run.findUnique({ where: { id: none }, select: { state: true, stackId: true } });
+    await tx.lockStack(none);
+    await tx.lockRun(none);
+    await tx.stack.findUnique({ where: { id: none } });
+  });
+}
 
 export interface WorkerRuntime {
   readonly workerId: string;
@@ -27,6 +41,8 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
   const shutdown = new AbortController();
 
   const producer = createJobProducer(config.redisUrl, { prefix: config.queuePrefix });
+  // Open connections and compile the hot queries now, so the first run starts as fast as the rest.
+  await Promise.all([producer.warmUp(), warmUpDatabase(services)]);
   const relay: OutboxRelay = createOutboxRelay({
     source: createOutboxSource(services.prisma, config.databaseUrl, { onError: (e) => log(`outbox listener: ${(e as Error).message}`) }),
     producer,

@@ -10,6 +10,8 @@ const KEEP_FAILED = { age: 7 * 24 * 3600 };
 export interface JobProducer {
   /** Adds the job with jobId = outbox id. Adding the same id twice adds one job. */
   publish(job: OutboxJob): Promise<void>;
+  /** Connects and prepares every queue now, so the first publish is as fast as the others. */
+  warmUp(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,15 @@ export function createJobProducer(redisUrl: string, options: { prefix?: string }
         removeOnComplete: KEEP_COMPLETED,
         removeOnFail: KEEP_FAILED,
       });
+    },
+    async warmUp() {
+      for (let i = 0; i < 50 && connection.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
+      if (connection.status !== 'ready') return; // Redis down: publishing will retry later anyway
+      await Promise.all([...known].map(async (name) => {
+        const queue = queueFor(name);
+        await queue.waitUntilReady();
+        await queue.getJobCounts('waiting');
+      }));
     },
     async close() {
       await Promise.all([...queues.values()].map((q) => q.close()));
