@@ -1,11 +1,9 @@
-import { RObject, type Value, equals as equalsValue, fromJSON, keyOf as keyOfValue } from '../value.ts';
+import { type Value, equals as equalsValue } from '../value.ts';
 import { builtins as builtinMap } from '../builtins/index.ts';
 import type { BuiltinDef } from '../builtins/types.ts';
 import { CompileErrors, PolicyCompileError } from '../errors.ts';
 import {
-  type Annotation,
   type Body,
-  type Expr,
   type Module,
   type RegoVersion,
   type Rule,
@@ -30,6 +28,10 @@ import { LocalRewriter, VarGen, walkVarsOutsideClosures } from './locals.ts';
 import { type ArityFn, reorderBody, reportUnsafeTerm, safeVarsAfter } from './safety.ts';
 import { type LowerEnv, Lowerer, dataPathKey } from './lower.ts';
 import { checkBody } from './typecheck.ts';
+import { checkRegoV1Modules } from './strict.ts';
+import { checkRecursion } from './recursion.ts';
+import { metadataValue } from './metadata.ts';
+import { allExprs, scalarOf } from './util.ts';
 
 // The compiler pipeline (after OPA's): parse → resolve refs → rewrite local vars → build the rule
 // tree and check rule conflicts → safety (reorder bodies) → recursion check → lower to steps.
@@ -50,7 +52,6 @@ export interface CompileOptions {
 }
 
 const RELATIONS = new Map<string, RelationImpl>([['walk', walkRelation]]);
-const DEPRECATED = new Set(['any', 'all', 're_match', 'net.cidr_overlap', 'set_diff', 'cast_array', 'cast_set', 'cast_string', 'cast_boolean', 'cast_null', 'cast_object']);
 
 export class Compiler {
   readonly errs = new CompileErrors();
@@ -72,7 +73,7 @@ export class Compiler {
 
   compile(): CompiledProgram {
     const { modules, errs } = this;
-    this.checkModules();
+    checkRegoV1Modules(this.modules, errs);
     errs.throwIfAny();
 
     // Package-level rule names (a rule name is visible in every module of its package).
@@ -104,7 +105,7 @@ export class Compiler {
     errs.throwIfAny();
     this.checkTypes();
     errs.throwIfAny();
-    this.checkRecursion();
+    checkRecursion(this.program.root, new Map([...this.astRules].map(([g, l]) => [g, l.map((x) => x.rule)])), errs);
     errs.throwIfAny();
     this.lowerAll();
     errs.throwIfAny();
@@ -112,48 +113,6 @@ export class Compiler {
   }
 
   // -------------------------------------------------------------------------------------------
-
-  private checkModules(): void {
-    const { errs } = this;
-    for (const m of this.modules) {
-      if (!m.regoV1Compatible) continue;
-      const seen = new Map<string, string>();
-      for (const imp of m.imports) {
-        const path = imp.path.terms;
-        const last = path[path.length - 1]!;
-        const name = imp.alias ?? (last.type === 'string' ? last.value : last.type === 'var' ? last.name : '');
-        const text = formatImport(imp.path.terms);
-        if (seen.has(name)) errs.add('rego_compile_error', `import must not shadow import ${seen.get(name)}`, imp.loc);
-        else seen.set(name, text);
-      }
-      for (const r of m.rules) {
-        const h = r.head.ref[0]!;
-        if (h.type === 'var' && (h.name === 'input' || h.name === 'data')) {
-          errs.add('rego_compile_error', `rules must not shadow ${h.name} (use a different rule name)`, r.loc);
-        }
-        walkTerms(r, (t) => {
-          if (t.type === 'call') {
-            const n = refToDotted(t.operator);
-            if (n && DEPRECATED.has(n) && !this.isUserFunctionName(m, n)) {
-              errs.add('rego_type_error', `deprecated built-in function calls in expression: ${n}`, t.loc);
-            }
-          }
-        });
-        for (const e of allExprs(r.body)) {
-          if (Array.isArray(e.terms)) {
-            const n = refToDotted(e.terms[0]!);
-            if (n && DEPRECATED.has(n) && !this.isUserFunctionName(m, n)) {
-              errs.add('rego_type_error', `deprecated built-in function calls in expression: ${n}`, e.loc);
-            }
-          }
-        }
-      }
-    }
-  }
-
-  private isUserFunctionName(m: Module, name: string): boolean {
-    return m.rules.some((r) => r.head.ref.length === 1 && r.head.ref[0]!.type === 'var' && (r.head.ref[0] as { name: string }).name === name);
-  }
 
   private buildTree(): void {
     const { errs, program } = this;
@@ -297,76 +256,6 @@ export class Compiler {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Recursion: a rule must not depend on itself through other rules.
-
-  private checkRecursion(): void {
-    const deps = new Map<RuleGroup, Set<RuleGroup>>();
-    for (const [g, list] of this.astRules) {
-      const out = new Set<RuleGroup>();
-      for (const { rule } of list) {
-        for (let r: Rule | undefined = rule; r; r = r.else) {
-          walkTerms(r, (t) => {
-            if (t.type === 'ref') this.refDeps(t.terms, out);
-            if (t.type === 'call') this.refDeps(t.operator.terms, out);
-          });
-          for (const e of allExprs(r.body)) if (Array.isArray(e.terms) && e.terms[0]!.type === 'ref') this.refDeps(e.terms[0]!.terms, out);
-        }
-      }
-      deps.set(g, out);
-    }
-    const state = new Map<RuleGroup, 1 | 2>();
-    const stack: RuleGroup[] = [];
-    const reported = new Set<RuleGroup>();
-    const visit = (g: RuleGroup): void => {
-      state.set(g, 1);
-      stack.push(g);
-      for (const d of deps.get(g) ?? []) {
-        const s = state.get(d);
-        if (s === 1) {
-          const cycle = stack.slice(stack.indexOf(d));
-          if (!reported.has(d)) {
-            reported.add(d);
-            const loc = this.astRules.get(d)?.[0]?.rule.loc;
-            this.errs.add('rego_recursion_error', `rule ${d.path} is recursive: ${[...cycle, d].map((x) => x.path).join(' -> ')}`, loc);
-          }
-        } else if (s === undefined) visit(d);
-      }
-      stack.pop();
-      state.set(g, 2);
-    };
-    for (const g of deps.keys()) if (!state.has(g)) visit(g);
-  }
-
-  /** Groups a data ref may read: rules along its path and under it; variables match any key. */
-  private refDeps(terms: Term[], out: Set<RuleGroup>): void {
-    const head = terms[0]!;
-    if (head.type !== 'var' || head.name !== 'data') return;
-    const addAll = (x: TreeNode) => {
-      if (x.group) out.add(x.group);
-      for (const c of x.children.values()) addAll(c);
-    };
-    const visit = (n: TreeNode, i: number): void => {
-      if (n.group) out.add(n.group);
-      if (i === terms.length) {
-        addAll(n);
-        return;
-      }
-      const c = scalarOf(terms[i]!);
-      if (c !== undefined) {
-        const next = n.children.get(keyOfValue(c));
-        if (next) visit(next, i + 1);
-        return;
-      }
-      if (terms[i]!.type === 'var' || terms[i]!.type === 'ref') {
-        for (const child of n.children.values()) visit(child, i + 1);
-        return;
-      }
-      addAll(n);
-    };
-    visit(this.program.root, 1);
-  }
-
-  // -------------------------------------------------------------------------------------------
   // Lowering
 
   private lowerAll(): void {
@@ -472,49 +361,9 @@ export class Compiler {
         return fn ? fn.rule.head.args!.length : -1;
       },
       nodeAt: (p) => this.program.nodeAt(p),
-      metadata: (kind) => this.metadata(rule, module, kind),
+      metadata: (kind) => metadataValue(this.modules, rule, module, kind),
       errs: this.errs,
     };
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // rego.metadata.*
-
-  private metadata(rule: Rule | undefined, module: Module | undefined, kind: 'chain' | 'rule'): Value {
-    if (!rule || !module) return kind === 'chain' ? [] : new RObject();
-    const own = rule.annotations?.find((a) => a.scope === 'rule');
-    const pkg = module.package.path.slice(1).map((t) => (t as { value: string }).value);
-    const rulePath: Value[] = [...pkg, ...rule.head.ref.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : ''))];
-    const docs: Annotation[] = [];
-    for (const m of this.modules) {
-      for (const a of m.annotations) {
-        if (a.scope !== 'document' || a.target?.kind !== 'rule') continue;
-        const r = a.target.rule;
-        const p = [...m.package.path.slice(1).map((t) => (t as { value: string }).value), ...r.head.ref.map((t) => (t.type === 'var' ? t.name : t.type === 'string' ? t.value : ''))];
-        if (JSON.stringify(p) === JSON.stringify(rulePath)) docs.push(a);
-      }
-    }
-    if (kind === 'rule') {
-      const a = own ?? docs[0];
-      return a ? fromJSON(a.json) : new RObject();
-    }
-    const chain: Value[] = [];
-    const entry = (path: Value[], a?: Annotation) => fromJSON(a ? { path, annotations: a.json } : { path });
-    chain.push(entry(rulePath, own));
-    for (const d of docs) chain.push(entry(rulePath, d));
-    for (let i = pkg.length; i >= 1; i--) {
-      const prefix = pkg.slice(0, i);
-      for (const m of this.modules) {
-        const mp = m.package.path.slice(1).map((t) => (t as { value: string }).value);
-        for (const a of m.annotations) {
-          if (a.target?.kind !== 'package') continue;
-          const exact = mp.length === prefix.length && mp.every((x, j) => x === prefix[j]);
-          if (!exact) continue;
-          if (i === pkg.length ? a.scope === 'package' || a.scope === 'subpackages' : a.scope === 'subpackages') chain.push(entry(prefix, a));
-        }
-      }
-    }
-    return chain;
   }
 
   // -------------------------------------------------------------------------------------------
@@ -574,22 +423,7 @@ function pkgKey(m: Module): string {
   return m.package.path.map((t) => (t.type === 'string' ? t.value : 'data')).join('.');
 }
 
-function formatImport(terms: Term[]): string {
-  return terms.map((t, i) => (i === 0 ? (t as { name: string }).name : t.type === 'string' ? '.' + t.value : '')).join('');
-}
 
-function scalarOf(t: Term): Value | undefined {
-  switch (t.type) {
-    case 'null':
-      return null;
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return t.value;
-    default:
-      return undefined;
-  }
-}
 
 
 function equalsTerm(f: Frame, a: CTerm, b: CTerm): boolean {
@@ -631,31 +465,6 @@ function descendantPaths(n: TreeNode): string[] {
   return out;
 }
 
-function allExprs(body: Body): Expr[] {
-  const out: Expr[] = [];
-  const visit = (b: Body) => {
-    for (const e of b) {
-      out.push(e);
-      const ts = e.terms;
-      if (!Array.isArray(ts)) {
-        if (ts.type === 'every') visit(ts.body);
-        else if (ts.type === 'logical') {
-          visit(ts.left);
-          visit(ts.right);
-        }
-      }
-    }
-  };
-  visit(body);
-  // Comprehension bodies too.
-  for (const e of [...out]) {
-    walkTerms(e, (t) => {
-      if (t.type === 'arraycomp' || t.type === 'setcomp' || t.type === 'objectcomp') for (const x of allExprs(t.body)) out.push(x);
-      return false;
-    });
-  }
-  return out;
-}
 
 export function parseErrorsToCompile(e: RegoParseError): PolicyCompileError {
   return new PolicyCompileError(
