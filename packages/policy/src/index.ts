@@ -36,6 +36,8 @@ export interface CompilePolicyOptions {
   experimentalKeywords?: boolean;
   /** Extra builtins (e.g. Spacelift's `sanitized`), by name. */
   builtins?: ReadonlyMap<string, BuiltinDef>;
+  /** Builtins that policies may not call (compile error), e.g. Spacelift's list. */
+  disabledBuiltins?: readonly string[];
 }
 
 export class CompiledPolicy {
@@ -72,6 +74,7 @@ export function compilePolicy(opts: CompilePolicyOptions): CompiledPolicy {
     regoVersion,
     experimentalKeywords: opts.experimentalKeywords,
     builtins: opts.builtins,
+    disabledBuiltins: opts.disabledBuiltins,
   });
   return new CompiledPolicy(program, compiler, regoVersion);
 }

@@ -44,6 +44,15 @@ describe('compile errors (OPA format: file:line:column: code: message)', () => {
     expect(e.message).toContain('`if` keyword is required before rule body');
   });
 
+  it('refuses disabled builtins', () => {
+    try {
+      compilePolicy({ modules: [{ path: 'x.rego', source: 'package t\np := opa.runtime()' }], disabledBuiltins: ['opa.runtime', 'trace'] });
+      throw new Error('expected a compile error');
+    } catch (e) {
+      expect((e as Error).message).toBe('x.rego:2:6: rego_type_error: opa.runtime: builtin is disabled by the policy settings');
+    }
+  });
+
   it('allows deprecated builtins in v0 modules', () => {
     const p = compilePolicy({ modules: [{ path: 'x.rego', source: 'package t\np { any([true]) }' }], regoVersion: 'v0' });
     expect(p.rulePaths).toContain('data.t.p');

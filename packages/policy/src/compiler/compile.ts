@@ -49,6 +49,8 @@ export interface CompileOptions {
   experimentalKeywords?: boolean;
   /** Extra builtins (e.g. Spacelift helpers) or overrides. */
   builtins?: ReadonlyMap<string, BuiltinDef>;
+  /** Builtins policies may not call (Spacelift disables e.g. `opa.runtime`, `trace`). */
+  disabledBuiltins?: readonly string[];
 }
 
 const RELATIONS = new Map<string, RelationImpl>([['walk', walkRelation]]);
@@ -353,6 +355,7 @@ export class Compiler {
     return {
       builtin: this.builtin,
       relation: (n) => RELATIONS.get(n),
+      disabled: (n) => this.opts.disabledBuiltins?.includes(n) ?? false,
       arity: this.arity,
       funcGroup: (k) => this.program.funcGroup(k),
       funcArity: (k) => {

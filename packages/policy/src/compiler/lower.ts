@@ -42,6 +42,8 @@ export interface LowerEnv {
   funcArity(pathKey: string): number;
   /** Rule-tree node at a data path. */
   nodeAt(path: Value[]): TreeNode | undefined;
+  /** Builtins the policy may not call. */
+  disabled?(name: string): boolean;
   /** Arity of callables (for re-planning indexed comprehension bodies). */
   arity?: ArityFn;
   /** `rego.metadata.chain()` / `rego.metadata.rule()` values for the rule being lowered. */
@@ -465,6 +467,10 @@ export class Lowerer {
       target = { name: key, group };
       arity = this.env.funcArity(key);
     } else if (name !== undefined) {
+      if (this.env.disabled?.(name)) {
+        this.env.errs.add('rego_type_error', `${name}: builtin is disabled by the policy settings`, loc);
+        return skip;
+      }
       const rel = this.env.relation(name);
       const def = this.env.builtin(name);
       if (rel) {
