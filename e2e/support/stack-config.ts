@@ -11,8 +11,36 @@ export const APPLY_LAST_LINE = 'applying step 3';
 /** Line OpenTofu reports for the broken configuration (project root `broken`). */
 export const BROKEN_CONFIG_ERROR = 'Invalid multi-line string';
 
+/** An empty, valid state: what the test writes into the FIFO to let planning continue. */
+const EMPTY_STATE_JSON = JSON.stringify({ version: 4, terraform_version: '1.6.2', serial: 1, lineage: 'gantry-e2e', outputs: {}, resources: [] });
+
+/** Lines the `long` configuration prints before it blocks on the gate (2 per filler read). */
+export const LONG_CONFIG_FILLER_READS = 150;
+
 export function e2eStackFiles(): Record<string, string> {
   return {
+    // Project root `long`: ~300 log lines while PLANNING, then blocks on the gate. For scrolling.
+    'long/empty.tfstate': EMPTY_STATE_JSON,
+    'long/main.tf': `variable "gate_path" {
+  type = string
+}
+
+data "terraform_remote_state" "filler" {
+  count   = ${LONG_CONFIG_FILLER_READS}
+  backend = "local"
+  config = {
+    path = "\${path.module}/empty.tfstate"
+  }
+}
+
+data "terraform_remote_state" "gate" {
+  backend = "local"
+  config = {
+    path = var.gate_path
+  }
+  depends_on = [data.terraform_remote_state.filler]
+}
+`,
     // A syntax error (unterminated string): runs of a stack rooted here fail while initializing.
     'broken/main.tf': 'resource "terraform_data" "broken" {\n  input = "unterminated\n}\n',
     'main.tf': `variable "gate_path" {
@@ -41,5 +69,4 @@ output "greeting" {
   };
 }
 
-/** An empty, valid state: what the test writes into the FIFO to let planning continue. */
-export const EMPTY_STATE = JSON.stringify({ version: 4, terraform_version: '1.6.2', serial: 1, lineage: 'gantry-e2e', outputs: {}, resources: [] });
+export const EMPTY_STATE = EMPTY_STATE_JSON;

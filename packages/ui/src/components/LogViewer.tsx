@@ -151,7 +151,7 @@ export function LogViewer({ lines, phase, live, status, empty, className }: LogV
         aria-live="off"
         aria-label={`Log of ${phase.toLowerCase().replace(/_/g, ' ')}`}
         tabIndex={0}
-        className="min-h-0 flex-1 overflow-auto py-1.5 font-mono text-[12.5px] leading-5 text-[var(--log-fg)] focus:outline-none"
+        className="relative min-h-0 flex-1 overflow-auto py-1.5 font-mono text-[12.5px] leading-5 text-[var(--log-fg)] focus:outline-none"
       >
         {lines.length === 0 ? (
           <div className="px-4 py-6 font-sans text-sm text-muted">{empty ?? 'No output yet.'}</div>
