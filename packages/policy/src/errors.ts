@@ -87,6 +87,7 @@ export class PolicyBudgetError extends PolicyEvalError {
 export class CompileErrors {
   readonly list: CompileErrorDetail[] = [];
   add(code: CompileErrorCode, message: string, loc: Location | undefined): void {
+    if (this.list.some((e) => e.message === message && e.code === code && e.line === (loc?.row ?? 0) && e.column === (loc?.col ?? 0) && e.path === (loc?.file ?? ''))) return;
     this.list.push({ path: loc?.file ?? '', line: loc?.row ?? 0, column: loc?.col ?? 0, code, message });
   }
   get size(): number {

@@ -230,7 +230,8 @@ export class Compiler {
   private checkRuleSafety(r: Rule): void {
     const globals = new Set<string>();
     for (const a of r.head.args ?? []) walkVarsOutsideClosures(a, (v) => globals.add(v.name));
-    r.body = reorderBody(r.body, globals, this.arity, this.errs);
+    const reported = new Set<string>();
+    r.body = reorderBody(r.body, globals, this.arity, this.errs, reported);
     const safe = safeVarsAfter(r.body, globals, this.arity);
     const h = r.head;
     // Head terms are evaluated after the body (refs in them may iterate: `q := xs[_]`).
@@ -240,7 +241,7 @@ export class Compiler {
       safe,
       this.arity,
     );
-    for (const t of headTerms) reportUnsafeTerm(t, headSafe, this.errs);
+    for (const t of headTerms) reportUnsafeTerm(t, headSafe, this.errs, reported);
   }
 
   private checkTypes(): void {

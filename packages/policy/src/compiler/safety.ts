@@ -443,7 +443,13 @@ export interface SafetyResult {
  * Reorders `body` for safety given `globals` (vars already bound), recursively checking closures.
  * Reports unsafe vars to `errs`. Returns the reordered body (closures reordered in place).
  */
-export function reorderBody(body: Body, globals: Set<string>, arity: ArityFn, errs: CompileErrors): Body {
+export function reorderBody(
+  body: Body,
+  globals: Set<string>,
+  arity: ArityFn,
+  errs: CompileErrors,
+  alreadyReported: Set<string> = new Set(),
+): Body {
   const safe = new Set(globals);
   const bodyVars = new Set<string>();
   const exprVarMaps = body.map((e) => exprVars(e));
@@ -489,32 +495,41 @@ export function reorderBody(body: Body, globals: Set<string>, arity: ArityFn, er
     if (!progress) break;
   }
 
-  // Report what could not be ordered.
+  // Report what could not be ordered: the variables that keep each expression from running
+  // (not compiler temporaries, not the declared side of `:=`, each variable once).
   const reported = new Set<string>();
+  const report = (v: string, occ: VarOcc | undefined, e: Expr) => {
+    if (reported.has(v) || alreadyReported.has(v)) return false;
+    if (occ && occ.name.startsWith('__local')) return false;
+    reported.add(v);
+    alreadyReported.add(v);
+    errs.add('rego_unsafe_var_error', `var ${displayName(occ?.name ?? v)} is unsafe`, occ?.loc ?? e.loc);
+    return true;
+  };
   for (let i = 0; i < body.length; i++) {
     if (done[i]) continue;
     const e = body[i]!;
     const ovs = outputVars(e, safe, arity);
+    let vars = exprVarMaps[i]!;
+    const ts = e.terms;
+    if (Array.isArray(ts) && refToDotted(ts[0]!) === 'assign' && ts.length === 3) {
+      const rhs = new Map<string, VarOcc>();
+      collectVars(ts[2]!, rhs);
+      if ([...rhs.keys()].some((v) => !safe.has(v) && !RESERVED.has(v))) vars = rhs;
+    }
+    // Root causes: variables that stay unsafe even if the expression's other variables were safe.
+    const candidates = [...vars].filter(([v]) => !safe.has(v) && !ovs.has(v) && !RESERVED.has(v));
+    const rootCauses = candidates.filter(([v]) => {
+      const assumed = new Set(safe);
+      for (const [w] of vars) if (w !== v) assumed.add(w);
+      return !outputVars(e, assumed, arity).has(v);
+    });
     let any = false;
-    for (const [v, occ] of exprVarMaps[i]!) {
-      if (!safe.has(v) && !ovs.has(v) && !reported.has(v)) {
-        reported.add(v);
-        any = true;
-        errs.add('rego_unsafe_var_error', `var ${displayName(occ.name)} is unsafe`, occ.loc ?? e.loc);
-      }
-    }
+    for (const [v, occ] of rootCauses.length > 0 ? rootCauses : candidates) any = report(v, occ, e) || any || alreadyReported.has(v);
     for (const v of closureVarSets[i]!) {
-      if (bodyVars.has(v) && !safe.has(v) && !reported.has(v)) {
-        reported.add(v);
-        any = true;
-        const occ = findOcc(body, v);
-        errs.add('rego_unsafe_var_error', `var ${displayName(occ?.name ?? v)} is unsafe`, occ?.loc ?? e.loc);
-      }
+      if (bodyVars.has(v) && !safe.has(v)) any = report(v, findOcc(body, v), e) || any || alreadyReported.has(v);
     }
-    if (!any && !reported.has('$expr' + i)) {
-      reported.add('$expr' + i);
-      errs.add('rego_unsafe_var_error', 'expression is unsafe', e.loc);
-    }
+    if (!any) errs.add('rego_unsafe_var_error', 'expression is unsafe', e.loc);
     reordered.push(e);
     scheduledAt.set(e, new Set(safe));
   }
@@ -587,10 +602,12 @@ export function safeVarsAfter(body: Body, globals: Set<string>, arity: ArityFn):
   return safe;
 }
 
-export function reportUnsafeTerm(t: Term, safe: Set<string>, errs: CompileErrors): void {
+export function reportUnsafeTerm(t: Term, safe: Set<string>, errs: CompileErrors, alreadyReported: Set<string> = new Set()): void {
   const m = new Map<string, VarOcc>();
   collectVars(t, m);
   for (const [k, occ] of m) {
-    if (!safe.has(k) && !RESERVED.has(k)) errs.add('rego_unsafe_var_error', `var ${displayName(occ.name)} is unsafe`, occ.loc);
+    if (safe.has(k) || RESERVED.has(k) || alreadyReported.has(k) || occ.name.startsWith('__local')) continue;
+    alreadyReported.add(k);
+    errs.add('rego_unsafe_var_error', `var ${displayName(occ.name)} is unsafe`, occ.loc);
   }
 }
