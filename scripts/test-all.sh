@@ -19,3 +19,7 @@ step "unit tests"
 pnpm test:unit
 step "integration tests"
 pnpm test:int
+step "web build"
+pnpm --filter @gantry/web build
+step "browser end-to-end tests"
+pnpm test:e2e
