@@ -33,6 +33,11 @@ describe('compile errors (OPA format: file:line:column: code: message)', () => {
     expect(e.location?.line).toBe(e.errors[0]!.line);
   });
 
+  it('names the root cause of unsafe expressions once', () => {
+    expect(compileError('package t\np if {\n  y := x\n}').message).toBe('x.rego:3:8: rego_unsafe_var_error: var x is unsafe');
+    expect(compileError('package t\np contains v if {\n  some v in x\n}').message).toBe('x.rego:3:13: rego_unsafe_var_error: var x is unsafe');
+  });
+
   it('collects several errors', () => {
     const e = compileError('package t\np if { x > 1 }\nq if { y > 2 }');
     expect(e.errors.map((x) => x.message)).toEqual(['var x is unsafe', 'var y is unsafe']);
