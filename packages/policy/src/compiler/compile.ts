@@ -231,7 +231,12 @@ export class Compiler {
     const globals = new Set<string>();
     for (const a of r.head.args ?? []) walkVarsOutsideClosures(a, (v) => globals.add(v.name));
     const reported = new Set<string>();
+    const before = this.errs.size;
     r.body = reorderBody(r.body, globals, this.arity, this.errs, reported);
+    if (this.errs.size > before) {
+      // Head variables bound by an unsafe body are not separate problems.
+      for (const e of r.body) walkTerms(e, (t) => void (t.type === 'var' && reported.add(t.name)));
+    }
     const safe = safeVarsAfter(r.body, globals, this.arity);
     const h = r.head;
     // Head terms are evaluated after the body (refs in them may iterate: `q := xs[_]`).
