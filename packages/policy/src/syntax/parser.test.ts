@@ -120,6 +120,11 @@ describe('parser', () => {
     expect(parseError('package a\np := "unterminated')).toMatch(/^p\.rego:2:6: rego_parse_error: non-terminated string/);
   });
 
+  it('hints at importing v1 keywords in v0 modules', () => {
+    expect(parseError('package a\np if { true }', v0)).toContain('hint: `if` is a keyword of Rego v1');
+    expect(parseError('package a\np { 1 in [1] }', v0)).toContain('hint: `in` is a keyword of Rego v1');
+  });
+
   it('enforces v1 keyword requirements', () => {
     expect(parseError('package a\np { true }')).toBe('p.rego:2:1: rego_parse_error: `if` keyword is required before rule body');
     expect(parseError('package a\np[x] if { x := 1 }\nq[x] { x := 1 }')).toContain('`contains` keyword is required for partial set rules');

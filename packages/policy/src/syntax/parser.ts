@@ -167,8 +167,18 @@ class Parser {
   }
 
   private error(message: string, loc: Location = this.loc()): undefined {
-    this.errors.push({ code: 'rego_parse_error', message, loc });
+    this.errors.push({ code: 'rego_parse_error', message: message + this.hint(), loc });
     return undefined;
+  }
+
+  /** A hint when a v1 keyword is used in a v0 module without importing it. */
+  private hint(): string {
+    for (const t of [this.tok, this.tokens[this.pos - 1]]) {
+      if (t && t.t === Tok.Ident && FUTURE_KEYWORDS.includes(t.lit) && !this.keywords.has(t.lit)) {
+        return ` (hint: \`${t.lit}\` is a keyword of Rego v1; in a v0 module add \`import rego.v1\` or \`import future.keywords.${t.lit}\`)`;
+      }
+    }
+    return '';
   }
   private illegal(note = ''): undefined {
     const t = this.tok;
@@ -1617,7 +1627,7 @@ function buildModule(
         break;
       case 'body': {
         const r = ruleFromBody(s.body, isBuiltin);
-        if (typeof r === 'string') errors.push({ code: 'rego_parse_error', message: r, loc: s.body[0]!.loc ?? fileLoc });
+        if (typeof r === 'string') errors.push({ code: 'rego_parse_error', message: r + v1KeywordHint(stmts, opts), loc: s.body[0]!.loc ?? fileLoc });
         else mod.rules.push(r);
         break;
       }
@@ -1636,6 +1646,24 @@ function buildModule(
     if (res.errors.length > 0) throw new RegoParseError(res.errors);
   }
   return mod;
+}
+
+/** When a v0 module uses `if`/`contains` without importing them, statements fall apart oddly. */
+function v1KeywordHint(stmts: Statement[], opts: ParseOptions): string {
+  if (opts.regoVersion !== 'v0') return '';
+  const hint = (kw: string) => ` (hint: \`${kw}\` is a keyword of Rego v1; in a v0 module add \`import rego.v1\` or \`import future.keywords.${kw}\`)`;
+  for (const s of stmts) {
+    if (s.kind === 'rules') {
+      const h = s.rules[0]!.head.ref[0]!;
+      if (h.type === 'var' && (h.name === 'if' || h.name === 'contains')) return hint(h.name);
+    }
+    if (s.kind !== 'body') continue;
+    for (const e of s.body) {
+      const t = e.terms;
+      if (!Array.isArray(t) && t.type === 'var' && (t.name === 'if' || t.name === 'contains')) return hint(t.name);
+    }
+  }
+  return '';
 }
 
 function setModule(r: Rule, m: Module) {
