@@ -48,3 +48,27 @@ test('stacks are searchable and filterable by label', async ({ page }) => {
   await expect(page.getByRole('link', { name: 'alpha-network' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'beta-database' })).toBeVisible();
 });
+
+test('a stack is edited and deleted from its settings, after a confirmation', async ({ page }) => {
+  const user = await signUp(page);
+  await createStack(page, user, 'legacy');
+  await expect(page.getByText('Autodeploy off')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Settings' }).last().click();
+  await page.getByLabel('Description').fill('Old VPC, to be removed');
+  await page.getByLabel('Autodeploy').check();
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Changes saved' })).toBeVisible();
+  await expect(page.getByText('Autodeploy on')).toBeVisible();
+  await expect(page.getByText('Old VPC, to be removed').first()).toBeVisible();
+
+  await page.getByRole('button', { name: 'Delete stack' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Delete legacy?' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await page.getByRole('button', { name: 'Delete stack' }).click();
+  await dialog.getByRole('button', { name: 'Delete stack' }).click();
+  await page.waitForURL(new RegExp(`/${user.accountSlug}/stacks$`));
+  await expect(page.getByRole('heading', { name: 'Create your first stack' })).toBeVisible();
+});

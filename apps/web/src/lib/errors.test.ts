@@ -12,6 +12,13 @@ describe('fieldErrorsOf', () => {
     expect(fieldErrorsOf({ data: { fieldErrors: { name: 'Too long', empty: [] } } })).toEqual({ name: ['Too long'] });
   });
 
+  it('files nested paths under their top-level field too', () => {
+    expect(fieldErrorsOf({ data: { fieldErrors: { 'labels.2': ['Labels cannot contain spaces or commas'] } } })).toEqual({
+      'labels.2': ['Labels cannot contain spaces or commas'],
+      labels: ['Labels cannot contain spaces or commas'],
+    });
+  });
+
   it('reads errors carried on the shape (server-side callers) and ignores junk', () => {
     expect(fieldErrorsOf({ shape: { data: { fieldErrors: { email: ['Taken'] } } } })).toEqual({ email: ['Taken'] });
     expect(fieldErrorsOf(new Error('boom'))).toEqual({});

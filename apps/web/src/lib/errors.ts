@@ -18,16 +18,23 @@ function errorData(error: unknown): Record<string, unknown> | null {
   return asRecord(e?.data) ?? asRecord(asRecord(e?.shape)?.data);
 }
 
+/**
+ * Messages per field. Nested paths ("labels.2") are also filed under their top-level field, which
+ * is what a form shows its error under.
+ */
 function normaliseFieldErrors(value: unknown): FieldErrors | null {
   const record = asRecord(value);
   if (!record) return null;
-  const out: FieldErrors = {};
+  const out: Record<string, string[]> = {};
+  const add = (field: string, messages: string[]) => {
+    out[field] = [...new Set([...(out[field] ?? []), ...messages])];
+  };
   for (const [field, messages] of Object.entries(record)) {
-    if (typeof messages === 'string') out[field] = [messages];
-    else if (Array.isArray(messages)) {
-      const strings = messages.filter((m): m is string => typeof m === 'string');
-      if (strings.length) out[field] = strings;
-    }
+    const strings = typeof messages === 'string' ? [messages] : Array.isArray(messages) ? messages.filter((m): m is string => typeof m === 'string') : [];
+    if (!strings.length) continue;
+    add(field, strings);
+    const top = field.split('.')[0]!;
+    if (top !== field) add(top, strings);
   }
   return Object.keys(out).length ? out : null;
 }

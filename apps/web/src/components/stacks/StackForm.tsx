@@ -20,7 +20,8 @@ function readForm(form: HTMLFormElement): StackInput {
     branch: text('branch'),
     projectRoot: text('projectRoot'),
     vendor: text('vendor') === 'TERRAFORM' ? 'TERRAFORM' : 'OPENTOFU',
-    ...(vendorVersion ? { vendorVersion } : {}),
+    // null clears a version set before (an absent field would leave it unchanged on update).
+    vendorVersion: vendorVersion || null,
     autodeploy: data.get('autodeploy') === 'on',
   };
 }
