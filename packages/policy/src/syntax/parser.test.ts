@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RegoParseError, parseModule, parseQuery, parseTermText } from './parser.ts';
+import { type ParseOptions, RegoParseError, parseModule, parseQuery, parseTermText } from './parser.ts';
 import type { Expr, Term } from './ast.ts';
 import { formatBody, formatTerm } from '../format.ts';
 
 const v1 = { regoVersion: 'v1' as const };
 const v0 = { regoVersion: 'v0' as const };
 
-function parseError(src: string, opts = v1): string {
+function parseError(src: string, opts: ParseOptions = v1): string {
   try {
     parseModule('p.rego', src, opts);
   } catch (e) {
