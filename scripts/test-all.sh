@@ -19,6 +19,8 @@ step "unit tests"
 pnpm test:unit
 step "integration tests"
 pnpm test:int
+step "Rego conformance (OPA's own cases; fails below the recorded baseline)"
+pnpm conformance
 step "web build"
 pnpm --filter @gantry/web build
 step "browser end-to-end tests"
