@@ -1,0 +1,100 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
+import { confirmRun, setVariable, triggerRun } from '@gantry/core';
+import { blockingPlanConfig, createFifo, createGitRepoFixture, slowApplyConfig, type GitRepoFixture } from '@gantry/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from './testing/harness.ts';
+
+let h: Harness;
+const repos: GitRepoFixture[] = [];
+async function repo(files: Record<string, string | null>) {
+  const fixture = await createGitRepoFixture({ files });
+  repos.push(fixture);
+  return fixture;
+}
+
+beforeAll(async () => {
+  h = await createHarness('Shutdown');
+});
+
+afterAll(async () => {
+  await h?.close();
+  await Promise.all(repos.map((r) => r.cleanup()));
+});
+
+const LINES = 200_000;
+/** Apply prints ~22 MB: numbered lines with unicode and ANSI colours. */
+function bigLogConfig() {
+  return {
+    'main.tf': `resource "terraform_data" "chatty" {
+  input = "chatty"
+
+  provisioner "local-exec" {
+    command = "awk 'BEGIN { for (i = 1; i <= ${LINES}; i++) printf \\"line %06d ✓ héllo \\\\033[32mgreen\\\\033[0m 0123456789012345678901234567890123456789012345678901234567890123456789\\\\n\\", i }'"
+  }
+}
+`,
+  };
+}
+
+describe('graceful shutdown (SIGTERM)', () => {
+  it('hands a plan in progress to another worker and exits', async () => {
+    const fixture = await repo(blockingPlanConfig());
+    const fifo = join(h.tmp, 'gate');
+    await createFifo(fifo);
+    const stack = await h.stack({ name: 'shutdown-plan', repositoryUrl: fixture.url });
+    await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_block_on', value: fifo, secret: false });
+    const leaving = await h.startWorker({ concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'PLANNING');
+    const staying = await h.startWorker({ concurrency: 1 });
+    expect(await leaving.stop(60_000)).toBe(0);
+    const handed = await h.waitForRun(id, (run) => run.transitions.some((t) => t.reason?.includes('shut down')));
+    expect(handed.transitions.find((t) => t.reason?.includes('shut down'))).toMatchObject({
+      state: 'READY',
+      actor: { kind: 'WORKER' },
+      reason: expect.stringMatching(/^Worker .* shut down; the phase goes to another worker$/),
+    });
+    await h.waitForState(id, 'PLANNING');
+    writeFileSync(fifo, 'go');
+    await h.waitForState(id, 'UNCONFIRMED');
+    await staying.stop();
+  });
+
+  it('lets an apply in progress finish before exiting', async () => {
+    const fixture = await repo(slowApplyConfig({ seconds: 3 }));
+    const stack = await h.stack({ name: 'shutdown-apply', repositoryUrl: fixture.url });
+    const worker = await h.startWorker({ concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'UNCONFIRMED');
+    await confirmRun(h.scope, id);
+    await h.waitForState(id, 'APPLYING');
+    expect(await worker.stop(60_000)).toBe(0);
+    const run = await h.waitForRun(id, (r) => r.state === 'FINISHED', 1_000);
+    expect(run.state).toBe('FINISHED');
+    expect(stripVTControlCharacters(await h.logText(id))).toMatch(/woke up/);
+  });
+});
+
+describe('logs', () => {
+  it('a 20 MB log with unicode and ANSI is stored completely and in order', async () => {
+    const fixture = await repo(bigLogConfig());
+    const stack = await h.stack({ name: 'big-log', repositoryUrl: fixture.url, autodeploy: true });
+    await h.startWorker({ concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'FINISHED', 240_000);
+    const chunks = await h.scope.db.logChunk.findMany({ where: { runId: id }, orderBy: { seq: 'asc' }, select: { seq: true, text: true, state: true } });
+    expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
+    const text = chunks.map((c) => c.text).join('');
+    expect(Buffer.byteLength(text)).toBeGreaterThan(20 * 1024 * 1024);
+    // OpenTofu relays local-exec output in pieces of its read buffer, each with the resource's prefix
+    // (so a line can be split in two). Undo that, then every line must be there once, in order.
+    const stream = stripVTControlCharacters(text.replace(/(\r?\n)?terraform_data\.chatty \(local-exec\): /g, '').replace(/\n/g, ''));
+    const lines = [...stream.matchAll(/line (\d{6}) ✓ héllo green 0123456789012345678901234567890123456789012345678901234567890123456789/g)].map((m) => Number(m[1]));
+    expect(lines).toHaveLength(LINES);
+    expect(lines.every((n, i) => n === i + 1)).toBe(true);
+    expect(text).toContain('\u001b[32mgreen\u001b[0m');
+    expect(new Set(chunks.filter((c) => c.text.includes('héllo')).map((c) => c.state))).toEqual(new Set(['APPLYING']));
+  });
+});
