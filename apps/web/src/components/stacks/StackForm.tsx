@@ -2,7 +2,7 @@
 
 import { Alert, Button, CheckboxField, SelectField, TextAreaField, TextField } from '@gantry/ui';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { StackDetail, StackInput } from '@/lib/api-types.ts';
 import { errorMessage, fieldErrorsOf, type FieldErrors } from '@/lib/errors.ts';
 import { parseLabels } from '@/lib/stacks.ts';
@@ -45,6 +45,12 @@ export function StackForm({ stack, onSaved, onCancel }: { stack?: StackDetail; o
   const mutation = stack ? update : create;
   const serverErrors = fieldErrorsOf(mutation.error);
   const errors = { ...serverErrors, ...clientErrors };
+  const formRef = useRef<HTMLFormElement>(null);
+  const errorKey = Object.keys(errors).sort().join(',');
+  // Take the keyboard (and screen reader) to the first field that needs attention.
+  useEffect(() => {
+    if (errorKey) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [errorKey, mutation.error]);
   const generalError = mutation.error && Object.keys(serverErrors).length === 0 ? errorMessage(mutation.error, 'Could not save the stack. Try again.') : null;
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -63,7 +69,7 @@ export function StackForm({ stack, onSaved, onCancel }: { stack?: StackDetail; o
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="max-w-2xl space-y-5">
+    <form ref={formRef} onSubmit={onSubmit} noValidate className="max-w-2xl space-y-5">
       {generalError ? <Alert>{generalError}</Alert> : null}
       <section className="space-y-4">
         <TextField label="Name" name="name" defaultValue={stack?.name} required error={errors.name} autoComplete="off" hint="Unique in this account." />
