@@ -98,9 +98,10 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
       connection,
       prefix: config.queuePrefix,
       concurrency: config.concurrency,
-      // A job whose worker died is not redelivered by BullMQ: the lease reaper decides what happens
-      // to its run (and enqueues a new job through the outbox when the phase may be repeated).
-      maxStalledCount: 0,
+      // A job whose worker died is redelivered once by BullMQ. If the run was claimed already, the
+      // redelivered job finds it leased and is dropped (the lease reaper decides about the run); if
+      // the worker died between receiving the job and claiming, the redelivery is what starts it.
+      maxStalledCount: 1,
       removeOnComplete: { age: 24 * 3600, count: 10_000 },
       removeOnFail: { age: 7 * 24 * 3600 },
     },

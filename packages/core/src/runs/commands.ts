@@ -13,7 +13,8 @@ const RESOLVE_AT_TRIGGER_TIMEOUT_MS = 20_000;
 
 export const triggerRunInput = z.object({
   stackId: z.string().min(1),
-  type: z.enum(['TRACKED', 'PROPOSED', 'TASK']).optional(),
+  /** Tasks are not runnable yet, so they cannot be triggered. */
+  type: z.enum(['TRACKED', 'PROPOSED']).optional(),
 });
 
 export interface RunRef {

@@ -108,6 +108,11 @@ describe('run lifecycle (core, no worker)', () => {
     const stack = await newStack('lifecycle-confirm');
     const ref = await triggerRun(scope, { stackId: stack.id });
     await planThrough(ref.id);
+    // The planned workspace is stored encrypted until the run ends.
+    const archive = await t.services.prisma.workspaceArchive.findFirstOrThrow({ where: { runId: ref.id } });
+    expect(Buffer.from(archive.ciphertext).includes(Buffer.from('archive bytes'))).toBe(false);
+    const { loadPlanArchive } = await import('./phases.ts');
+    expect((await loadPlanArchive(scope, ref.id)).archive.toString()).toBe('archive bytes');
     const results = await Promise.allSettled([confirmRun(scope, ref.id), confirmRun(scope, ref.id)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -130,6 +135,7 @@ describe('run lifecycle (core, no worker)', () => {
       'QUEUED', 'READY', 'PREPARING', 'INITIALIZING', 'PLANNING', 'UNCONFIRMED', 'CONFIRMED', 'PREPARING_APPLY', 'APPLYING', 'FINISHED',
     ]);
     await expect(confirmRun(scope, ref.id)).rejects.toMatchObject({ code: 'INVALID_STATE', message: 'Run is FINISHED; only UNCONFIRMED runs can be confirmed' });
+    expect(await t.services.prisma.workspaceArchive.count({ where: { runId: ref.id } })).toBe(0);
   });
 
   it('autodeploy goes straight to APPLYING; a no-op plan finishes', async () => {

@@ -137,11 +137,12 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
   const archiveSha256 = createHash('sha256').update(outcome.archive).digest('hex');
   const run = await scope.db.transaction(
     async (tx) => {
-      const current = await tx.run.findUnique({ where: { id: runId }, select: { stackId: true, leaseToken: true, state: true } });
+      const current = await tx.run.findUnique({ where: { id: runId }, select: { stackId: true, leaseToken: true, state: true, type: true } });
       if (!current) throw DomainError.notFound('Run', runId);
       if (current.leaseToken !== leaseToken) throw new LeaseLostError(runId, current.state);
       const stack = await tx.stack.findUniqueOrThrow({ where: { id: current.stackId }, select: { autodeploy: true } });
-      if (outcome.hasChanges) {
+      // Only a plan that may be applied needs its workspace (proposed runs never apply).
+      if (outcome.hasChanges && current.type !== 'PROPOSED') {
         const ciphertext = scope.services.secretBox.seal(outcome.archive, sealContext.archive(tx.accountId, runId));
         await tx.workspaceArchive.upsert({
           where: { runId_accountId: { runId, accountId: tx.accountId } },

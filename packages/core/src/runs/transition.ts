@@ -92,6 +92,9 @@ export async function applyRunEventInTx(
     },
   });
 
+  // The planned workspace holds unmasked values: keep it only while the plan may still be applied.
+  if (isTerminal(to)) await tx.workspaceArchive.deleteMany({ where: { runId } });
+
   const phase = phaseJobFor(updated, to);
   if (phase) {
     await tx.outbox.create({
