@@ -54,13 +54,13 @@ describe('a worker killed with SIGKILL', () => {
     const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
     const { id } = await triggerRun(h.scope, { stackId: stack.id });
     await h.waitForState(id, 'PLANNING');
+    // Another worker is up (as in production); its reaper notices the dead one's lease.
+    const survivor = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
     leftovers.push(...(await descendantsOf(doomed.pid)));
     const killedAt = Date.now();
     await doomed.kill();
     // The orphaned tofu would otherwise keep reading the FIFO that releases the survivor's plan.
     killAll(leftovers);
-
-    const survivor = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
     const requeued = await h.waitForRun(id, (run) => run.transitions.some((t) => t.reason?.includes('lost during planning')), 30_000);
     const handedOnAt = requeued.transitions.find((t) => t.reason?.includes('lost during planning'))!.at.getTime();
     // Bounded: the lease, plus a reaper period, plus slack for a busy machine.
@@ -102,12 +102,11 @@ describe('a worker killed with SIGKILL', () => {
     });
     expect((await getRun(h.scope, id)).state).toBe('APPLYING');
     const queuedBehind = await triggerRun(h.scope, { stackId: stack.id });
+    await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
     leftovers.push(...(await descendantsOf(doomed.pid)));
     const killedAt = Date.now();
     await doomed.kill();
     killAll(leftovers); // the orphaned apply too: nothing may finish it behind Gantry's back
-
-    await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
     const failed = await h.waitForRun(id, (run) => run.state === 'FAILED', 30_000);
     expect(failed.finishedAt!.getTime() - killedAt).toBeLessThan(LEASE_MS + 5_000);
     expect(failed.error).toMatch(/worker lost during apply/i);
