@@ -3,9 +3,12 @@ import type { PrismaClient } from './generated/prisma/client.ts';
 
 /**
  * Tenant scoping, in one place. `forAccount(prisma, accountId)` returns a handle whose model
- * delegates inject `accountId` into every filter and every created row, refuse to move a row to
- * another account, and check every returned row (including included relations) belongs to the
- * account. The handle exposes no raw SQL and no model outside the tenant's data.
+ * delegates inject `accountId` into every filter and every created row (callers also write
+ * `accountId: db.accountId` in create data so Prisma's types stay exact; any other value is refused),
+ * refuse to move a row to another account, and check every returned row (including included
+ * relations) belongs to the account. The handle exposes no raw SQL and no model outside the
+ * tenant's data. Second line of defence below it: every reference between tenant rows is a
+ * composite foreign key (id, accountId), so the database refuses cross-account rows too.
  */
 
 /** Models whose rows belong to one account, by their Prisma model name. */

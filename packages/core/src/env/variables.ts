@@ -1,5 +1,6 @@
 import { isRecordNotFound } from '@gantry/db';
 import { DomainError } from '@gantry/domain';
+import { RESERVED_ENVIRONMENT_NAMES } from '@gantry/runner';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
 import { assertCanWrite } from '../authz.ts';
@@ -8,7 +9,7 @@ import { sealContext } from '../crypto/secret-box.ts';
 import { parseInput } from '../validation.ts';
 
 /** Names the runner sets itself for every run; a stack cannot override them. */
-const RESERVED = new Set(['PATH', 'HOME', 'TF_CLI_CONFIG_FILE', 'TF_IN_AUTOMATION', 'TF_INPUT', 'TF_DATA_DIR']);
+const RESERVED: ReadonlySet<string> = RESERVED_ENVIRONMENT_NAMES;
 
 export const setVariableInput = z.object({
   stackId: z.string().min(1),
