@@ -1,6 +1,5 @@
 import { isRecordNotFound } from '@gantry/db';
 import { DomainError } from '@gantry/domain';
-import { RESERVED_ENVIRONMENT_NAMES } from '@gantry/runner';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
 import { assertCanWrite } from '../authz.ts';
@@ -8,8 +7,11 @@ import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { parseInput } from '../validation.ts';
 
-/** Names the runner sets itself for every run; a stack cannot override them. */
-const RESERVED: ReadonlySet<string> = RESERVED_ENVIRONMENT_NAMES;
+/**
+ * Names the runner sets itself for every run (its RESERVED_ENVIRONMENT_NAMES; not imported, so the
+ * web app does not pull the runner in); a stack cannot override them.
+ */
+const RESERVED: ReadonlySet<string> = new Set(['PATH', 'HOME', 'TMPDIR', 'TF_CLI_CONFIG_FILE', 'TF_IN_AUTOMATION', 'TF_INPUT', 'TF_DATA_DIR']);
 
 export const setVariableInput = z.object({
   stackId: z.string().min(1),
