@@ -88,10 +88,26 @@ class CatalogSafePool extends pg.Pool {
 
 // adapter-pg's own shadow database keeps the main connection string, whose database name wins
 // over the one it sets, so the "shadow" would be the main database. Create a real one instead.
+// adapter-pg's executeScript splits a migration at every `;`, which breaks `$$` function bodies,
+// DO blocks and comments. Postgres' simple query protocol runs a whole script in one round trip.
+function wholeScripts(adapter) {
+  adapter.executeScript = async (script) => {
+    try {
+      await adapter.underlyingDriver().query(script);
+    } catch (error) {
+      adapter.onError(error);
+    }
+  };
+  return adapter;
+}
+
 class ShadowAwarePg extends PrismaPg {
   constructor(url) {
     super(new CatalogSafePool({ connectionString: url }), { disposeExternalPool: true });
     this.url = url;
+  }
+  async connect() {
+    return wholeScripts(await super.connect());
   }
   async connectToShadowDb() {
     const name = `prisma_shadow_${randomUUID().replaceAll('-', '')}`;
@@ -102,7 +118,7 @@ class ShadowAwarePg extends PrismaPg {
     const shadow = new PrismaPg(new CatalogSafePool({ connectionString: urlWithDatabase(this.url, name) }), {
       disposeExternalPool: true,
     });
-    const adapter = await shadow.connect();
+    const adapter = wholeScripts(await shadow.connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
