@@ -1,10 +1,5 @@
 import type { Value } from '../value.ts';
 
-// Note (language core): BuiltinContext gained an optional `tick()` — builtins with loops whose
-// length depends on their arguments (ranges, repeats, large joins) should call it every few
-// hundred iterations so the evaluation budget (time, steps) also bounds them. Compatible: it is
-// optional, and builtins that do not call it behave as before.
-
 // The contract between the evaluator and builtin functions. A builtin receives fully evaluated
 // (ground) arguments and returns a value, or `undefined` for an undefined result. It reports
 // problems by throwing one of the errors below; the evaluator decides, per OPA's rules and the
@@ -19,8 +14,14 @@ export interface BuiltinContext {
   readonly cache: Map<string, Value>;
   /** Collects `print` output. */
   print(line: string): void;
-  /** Counts work against the evaluation budget; throws when the budget is exhausted. */
-  readonly tick?: () => void;
+  /**
+   * Counts `units` (default 1) of work against the evaluation budget and throws
+   * PolicyBudgetError once it is exhausted. Builtins whose work grows with their arguments
+   * (loops over elements, scans of long strings, traversals) call it as they go — see
+   * `work.ts` — so a time or step budget also stops a builtin in the middle of a long call.
+   * Optional: outside an evaluation (unit tests) there is no budget.
+   */
+  readonly tick?: (units?: number) => void;
 }
 
 export type BuiltinImpl = (args: Value[], ctx: BuiltinContext) => Value | undefined;

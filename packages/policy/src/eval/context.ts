@@ -68,13 +68,31 @@ export class EvalContext {
   /** Counts one unit of work; checks the step budget, and the clock every 1024 steps. */
   tick(): void {
     const s = ++this.steps;
-    if ((s & 1023) === 0) {
-      if (s > this.budget.maxSteps) {
-        throw new PolicyBudgetError('steps', `evaluation exceeded its step budget of ${this.budget.maxSteps} steps`);
-      }
-      if (performance.now() > this.deadline) {
-        throw new PolicyBudgetError('time', `evaluation exceeded its time budget of ${this.budget.timeMs} ms`);
-      }
+    if ((s & 1023) === 0) this.checkBudget();
+  }
+
+  /**
+   * Counts `units` of work done inside a builtin (elements visited, characters scanned …). The
+   * budget is checked once at least 1024 units have accumulated, so builtins may call this per
+   * element without reading the clock each time.
+   */
+  charge(units: number): void {
+    this.steps += units;
+    this.charged += units;
+    if (this.charged >= 1024) {
+      this.charged = 0;
+      this.checkBudget();
+    }
+  }
+
+  private charged = 0;
+
+  private checkBudget(): void {
+    if (this.steps > this.budget.maxSteps) {
+      throw new PolicyBudgetError('steps', `evaluation exceeded its step budget of ${this.budget.maxSteps} steps`);
+    }
+    if (performance.now() > this.deadline) {
+      throw new PolicyBudgetError('time', `evaluation exceeded its time budget of ${this.budget.timeMs} ms`);
     }
   }
 

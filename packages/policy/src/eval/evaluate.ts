@@ -43,7 +43,7 @@ export function runQuery(program: CompiledProgram, q: QueryProgram, opts: RunOpt
     strict: opts.strict ?? false,
     cache: new Map(),
     print: (line) => ctxRef?.print(line),
-    tick: () => ctxRef?.tick(),
+    tick: (units = 1) => ctxRef?.charge(units),
   };
   const c = new EvalContext(program, budget, opts.strict ?? false, bctx, opts.input, opts.data ?? new RObject());
   ctxRef = c;

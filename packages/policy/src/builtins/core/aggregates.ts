@@ -1,17 +1,22 @@
 // count, sum, product, max, min, sort and the deprecated all/any.
 
 import { compare, normalizeNumber, RObject, RSet, type RNumber, type Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, chargedComparator, textUnits } from '../work.ts';
 import { decAdd, decMul, fromDec, toDec, type Dec } from './decimal.ts';
-import { def, elementError, elements, isInteger, typeError } from './helpers.ts';
+import { checkIntegerSize, def, elementError, elements, isInteger, typeError } from './helpers.ts';
 
-function collection(name: string, v: Value): readonly Value[] {
-  if (Array.isArray(v) || v instanceof RSet) return elements(v);
+function collection(name: string, v: Value, ctx: BuiltinContext): readonly Value[] {
+  if (Array.isArray(v) || v instanceof RSet) {
+    const items = elements(v);
+    charge(ctx, items.length);
+    return items;
+  }
   throw typeError(name, 1, v, 'set', 'array');
 }
 
-function numbers(name: string, v: Value): RNumber[] {
-  const items = collection(name, v);
+function numbers(name: string, v: Value, ctx: BuiltinContext): RNumber[] {
+  const items = collection(name, v, ctx);
   return items.map((x) => {
     if (typeof x !== 'number' && typeof x !== 'bigint') throw elementError(name, 1, v, x, 'number');
     return x;
@@ -20,6 +25,7 @@ function numbers(name: string, v: Value): RNumber[] {
 
 /** Folds with exact integers when every element is one, else with exact decimals. */
 function fold(
+  name: string,
   ns: RNumber[],
   init: bigint,
   intOp: (a: bigint, b: bigint) => bigint,
@@ -27,7 +33,7 @@ function fold(
 ): RNumber {
   if (ns.every(isInteger)) {
     let acc = init;
-    for (const n of ns) acc = intOp(acc, typeof n === 'bigint' ? n : BigInt(n));
+    for (const n of ns) acc = checkIntegerSize(name, intOp(acc, typeof n === 'bigint' ? n : BigInt(n)));
     return normalizeNumber(acc);
   }
   let acc: Dec = { m: init, e: 0 };
@@ -35,10 +41,11 @@ function fold(
   return fromDec(acc);
 }
 
-function count([v]: Value[]): Value {
+function count([v]: Value[], ctx: BuiltinContext): Value {
   if (Array.isArray(v)) return v.length;
   if (v instanceof RObject || v instanceof RSet) return v.size;
   if (typeof v === 'string') {
+    charge(ctx, textUnits(v));
     let n = 0;
     for (const _ of v) n++;
     return n;
@@ -46,8 +53,8 @@ function count([v]: Value[]): Value {
   throw typeError('count', 1, v!, 'array', 'object', 'set', 'string');
 }
 
-function extreme(name: string, v: Value, pick: (c: number) => boolean): Value | undefined {
-  const items = collection(name, v);
+function extreme(name: string, v: Value, pick: (c: number) => boolean, ctx: BuiltinContext): Value | undefined {
+  const items = collection(name, v, ctx);
   if (items.length === 0) return undefined;
   let best: Value = items[0] as Value;
   for (const x of items) if (pick(compare(x, best))) best = x;
@@ -62,15 +69,18 @@ function truthTest(name: string, v: Value, wantAll: boolean): boolean {
 
 export const aggregateBuiltins: BuiltinDef[] = [
   def('count', 1, count),
-  def('sum', 1, ([v]) =>
-    fold(numbers('sum', v!), 0n, (a, b) => a + b, decAdd),
+  def('sum', 1, ([v], ctx) =>
+    fold('sum', numbers('sum', v!, ctx), 0n, (a, b) => a + b, decAdd),
   ),
-  def('product', 1, ([v]) =>
-    fold(numbers('product', v!), 1n, (a, b) => a * b, decMul),
+  def('product', 1, ([v], ctx) =>
+    fold('product', numbers('product', v!, ctx), 1n, (a, b) => a * b, decMul),
   ),
-  def('max', 1, ([v]) => extreme('max', v!, (c) => c > 0)),
-  def('min', 1, ([v]) => extreme('min', v!, (c) => c < 0)),
-  def('sort', 1, ([v]) => [...collection('sort', v!)].sort(compare)),
+  def('max', 1, ([v], ctx) => extreme('max', v!, (c) => c > 0, ctx)),
+  def('min', 1, ([v], ctx) => extreme('min', v!, (c) => c < 0, ctx)),
+  def('sort', 1, ([v], ctx) => {
+    if (v instanceof RSet) return [...collection('sort', v, ctx)]; // already in order
+    return [...collection('sort', v!, ctx)].sort(chargedComparator(ctx, compare));
+  }),
   def('all', 1, ([v]) => truthTest('all', v!, true)),
   def('any', 1, ([v]) => truthTest('any', v!, false)),
 ];

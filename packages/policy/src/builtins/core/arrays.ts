@@ -2,6 +2,7 @@
 
 import type { Value } from '../../value.ts';
 import type { BuiltinDef } from '../types.ts';
+import { charge } from '../work.ts';
 import { arr, def, intOperand } from './helpers.ts';
 
 function slice([a, start, stop]: Value[]): Value {
@@ -16,8 +17,21 @@ function slice([a, start, stop]: Value[]): Value {
 }
 
 export const arrayBuiltins: BuiltinDef[] = [
-  def('array.concat', 2, ([a, b]) => [...arr('array.concat', a!, 1), ...arr('array.concat', b!, 2)]),
-  def('array.flatten', 1, ([a]) => arr('array.flatten', a!, 1).flatMap((x) => (Array.isArray(x) ? x : [x]))),
-  def('array.reverse', 1, ([a]) => [...arr('array.reverse', a!, 1)].reverse()),
+  def('array.concat', 2, ([a, b], ctx) => {
+    const x = arr('array.concat', a!, 1);
+    const y = arr('array.concat', b!, 2);
+    charge(ctx, x.length + y.length);
+    return [...x, ...y];
+  }),
+  def('array.flatten', 1, ([a], ctx) => {
+    const x = arr('array.flatten', a!, 1);
+    charge(ctx, x.length);
+    return x.flatMap((e) => (Array.isArray(e) ? e : [e]));
+  }),
+  def('array.reverse', 1, ([a], ctx) => {
+    const x = arr('array.reverse', a!, 1);
+    charge(ctx, x.length);
+    return [...x].reverse();
+  }),
   def('array.slice', 3, slice),
 ];

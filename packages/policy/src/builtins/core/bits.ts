@@ -2,7 +2,7 @@
 
 import { normalizeNumber, type Value } from '../../value.ts';
 import type { BuiltinDef } from '../types.ts';
-import { bigIntOperand, def, fail, operandError } from './helpers.ts';
+import { bigIntOperand, checkIntegerSize, def, fail, operandError } from './helpers.ts';
 
 // A left shift beyond this many bits would need gigabytes; refuse it instead of exhausting memory.
 const MAX_SHIFT = 1n << 24n;
@@ -19,7 +19,7 @@ function shift(name: string, left: boolean): BuiltinDef {
     if (!left) return normalizeNumber(x >> n);
     if (x === 0n) return 0;
     if (n > MAX_SHIFT) throw fail(name, 'shift count too large');
-    return normalizeNumber(x << n);
+    return normalizeNumber(checkIntegerSize(name, x << n));
   });
 }
 

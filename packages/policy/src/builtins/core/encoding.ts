@@ -4,6 +4,7 @@
 
 import { RObject, RSet, toJSONText, type Value } from '../../value.ts';
 import type { BuiltinDef } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 import { decodeUTF8, def, fail, goQuote, operandError, str, typeError, utf8Bytes } from './helpers.ts';
 
 const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
@@ -213,7 +214,11 @@ function decodeObject([q]: Value[]): Value {
 }
 
 function oneString(name: string, f: (s: string) => Value): BuiltinDef {
-  return def(name, 1, ([a]) => f(str(name, a!, 1)));
+  return def(name, 1, ([a], ctx) => {
+    const s = str(name, a!, 1);
+    charge(ctx, textUnits(s));
+    return f(s);
+  });
 }
 
 export const encodingBuiltins: BuiltinDef[] = [

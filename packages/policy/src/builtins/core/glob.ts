@@ -5,7 +5,8 @@
 // linear time like gobwas's matchers.
 
 import type { Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 import { def, elementError, fail, str, typeError } from './helpers.ts';
 import { compileRegexp, quoteMeta } from './regex.ts';
 
@@ -166,7 +167,7 @@ function toRE2(nodes: Node[], delimiters: string[]): string {
     .join('');
 }
 
-function globMatch([p, d, s]: Value[]): Value {
+function globMatch([p, d, s]: Value[], ctx: BuiltinContext): Value {
   const name = 'glob.match';
   const pattern = str(name, p!, 1);
   let delimiters: string[];
@@ -183,6 +184,7 @@ function globMatch([p, d, s]: Value[]): Value {
     throw typeError(name, 2, d!, 'array', 'null');
   }
   const text = str(name, s!, 3);
+  charge(ctx, textUnits(text) + textUnits(pattern));
   let nodes: Node[];
   try {
     nodes = parse(pattern);

@@ -4,6 +4,8 @@
 import { formatNumber, RObject, RSet, toJSONText, type Value } from '../../value.ts';
 import { fromDec, parseDec } from './decimal.ts';
 import { goQuote } from './helpers.ts';
+import type { BuiltinContext } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 
 /** Go's encodeState.string with HTML escaping on. */
 export function goJSONString(s: string): string {
@@ -60,7 +62,7 @@ export interface Indent {
 }
 
 /** json.Marshal / json.MarshalIndent of a Rego value (sets become arrays). */
-export function goJSON(v: Value, indent?: Indent, depth = 0): string {
+export function goJSON(v: Value, indent?: Indent, depth = 0, ctx?: BuiltinContext): string {
   if (v === null) return 'null';
   switch (typeof v) {
     case 'boolean':
@@ -69,16 +71,19 @@ export function goJSON(v: Value, indent?: Indent, depth = 0): string {
     case 'bigint':
       return formatNumber(v);
     case 'string':
+      charge(ctx, textUnits(v));
       return goJSONString(v);
   }
   const nl = (d: number) => (indent ? '\n' + indent.prefix + indent.indent.repeat(d) : '');
   if (Array.isArray(v) || v instanceof RSet) {
     const items = Array.isArray(v) ? v : v.values();
     if (items.length === 0) return '[]';
-    return '[' + items.map((x) => nl(depth + 1) + goJSON(x, indent, depth + 1)).join(',') + nl(depth) + ']';
+    charge(ctx, items.length);
+    return '[' + items.map((x) => nl(depth + 1) + goJSON(x, indent, depth + 1, ctx)).join(',') + nl(depth) + ']';
   }
   const obj = v as RObject;
   if (obj.size === 0) return '{}';
+  charge(ctx, obj.size);
   const entries = obj
     .entries()
     .map(([k, x]) => [typeof k === 'string' ? k : toJSONText(k), x] as const)
@@ -86,7 +91,7 @@ export function goJSON(v: Value, indent?: Indent, depth = 0): string {
   const sep = indent ? ': ' : ':';
   return (
     '{' +
-    entries.map(([k, x]) => nl(depth + 1) + goJSONString(k) + sep + goJSON(x, indent, depth + 1)).join(',') +
+    entries.map(([k, x]) => nl(depth + 1) + goJSONString(k) + sep + goJSON(x, indent, depth + 1, ctx)).join(',') +
     nl(depth) +
     '}'
   );

@@ -1,7 +1,8 @@
 // graph.reachable and graph.reachable_paths over adjacency objects (node → array/set of nodes).
 
 import { RObject, RSet, type Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge } from '../work.ts';
 import { def, obj, operandError } from './helpers.ts';
 import { typeName } from '../../value.ts';
 
@@ -19,23 +20,29 @@ function initialNodes(name: string, v: Value): readonly Value[] {
   return vertices(v);
 }
 
-function reachable([g, init]: Value[]): Value {
+function reachable([g, init]: Value[], ctx: BuiltinContext): Value {
   const name = 'graph.reachable';
   const graph = obj(name, g!, 1);
   const queue = [...initialNodes(name, init!)];
   const reached = new RSet();
-  while (queue.length > 0) {
-    const node = queue.shift()!;
+  // Breadth-first; a read index instead of shift() keeps long queues linear.
+  for (let head = 0; head < queue.length; head++) {
+    const node = queue[head]!;
     const edges = graph.get(node);
     if (edges === undefined) continue;
-    for (const n of vertices(edges)) if (!reached.has(n)) queue.push(n);
+    const next = vertices(edges);
+    charge(ctx, 1 + next.length);
+    for (const n of next) if (!reached.has(n)) queue.push(n);
     reached.add(node);
   }
   return reached;
 }
 
-function buildPaths(graph: RObject, root: Value, path: Value[], out: RSet, reached: RSet): void {
+// The number of paths can grow exponentially with the graph (every path of a layered DAG is
+// listed), so each step charges the evaluation budget.
+function buildPaths(graph: RObject, root: Value, path: Value[], out: RSet, reached: RSet, ctx: BuiltinContext): void {
   const edges = graph.get(root);
+  charge(ctx, 1 + path.length);
   if (edges === undefined) {
     out.add(path); // node not in the graph: the path ends before it
     return;
@@ -49,11 +56,11 @@ function buildPaths(graph: RObject, root: Value, path: Value[], out: RSet, reach
   const seen = RSet.from([...reached.values(), root]);
   for (const n of next) {
     if (seen.has(n)) out.add(here); // cycle: the path ends here
-    else buildPaths(graph, n, here, out, seen);
+    else buildPaths(graph, n, here, out, seen, ctx);
   }
 }
 
-function reachablePaths([g, init]: Value[]): Value {
+function reachablePaths([g, init]: Value[], ctx: BuiltinContext): Value {
   const name = 'graph.reachable_paths';
   const graph = obj(name, g!, 1);
   const out = new RSet();
@@ -62,7 +69,7 @@ function reachablePaths([g, init]: Value[]): Value {
     if (edges === undefined) continue;
     const next = vertices(edges);
     if (next.length === 0) out.add([node]);
-    for (const n of next) buildPaths(graph, n, [node], out, RSet.from([node]));
+    for (const n of next) buildPaths(graph, n, [node], out, RSet.from([node]), ctx);
   }
   return out;
 }

@@ -80,6 +80,17 @@ export function bigIntOperand(name: string, v: Value, pos: number): bigint {
   return BigInt(v);
 }
 
+// Integers are exact at any size (OPA uses big.Int), but a product or shift can double the size
+// of its operands at each step: a few dozen steps would need gigabytes and minutes of CPU inside
+// one call. Results beyond 2^24 bits (about five million decimal digits) are refused instead.
+const MAX_INTEGER = 1n << (1n << 24n);
+
+/** Throws a builtin error when an integer result is too large to compute with. */
+export function checkIntegerSize(name: string, n: bigint): bigint {
+  if (n > MAX_INTEGER || n < -MAX_INTEGER) throw fail(name, 'integer result too large (more than 2^24 bits)');
+  return n;
+}
+
 /** An integer operand that fits a JS number (OPA's IntOperand, which uses Go's int). */
 export function intOperand(name: string, v: Value, pos: number): number {
   const n = num(name, v, pos);

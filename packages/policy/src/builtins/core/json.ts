@@ -2,13 +2,14 @@
 // json.remove and json.patch (RFC 6902, extended by OPA to sets and non-string path segments).
 
 import { equals, RObject, RSet, typeName, type Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, mustPropagate, textUnits } from '../work.ts';
 import { goJSON, JSONSyntaxError, parseGoJSON } from './gojson.ts';
 import { arr, def, fail, obj, operandError, str, typeError } from './helpers.ts';
 import { filterValue } from './objects.ts';
 import { regoString } from './sprintf.ts';
 
-function marshalWithOptions([v, o]: Value[]): Value {
+function marshalWithOptions([v, o]: Value[], ctx: BuiltinContext): Value {
   const name = 'json.marshal_with_options';
   const opts = obj(name, o!, 2);
   let indent = '\t';
@@ -40,12 +41,13 @@ function marshalWithOptions([v, o]: Value[]): Value {
   });
   const pretty = explicitPretty ?? implicitPretty;
   // MarshalIndent does not prefix the first line; OPA adds it.
-  return pretty ? prefix + goJSON(v!, { prefix, indent }) : goJSON(v!);
+  return pretty ? prefix + goJSON(v!, { prefix, indent }, 0, ctx) : goJSON(v!, undefined, 0, ctx);
 }
 
-function unmarshal([s]: Value[]): Value {
+function unmarshal([s]: Value[], ctx: BuiltinContext): Value {
   const name = 'json.unmarshal';
   const text = str(name, s!, 1);
+  charge(ctx, textUnits(text));
   try {
     return parseGoJSON(text, text.trim() === '' ? 'EOF' : 'unexpected EOF');
   } catch (e) {
@@ -117,37 +119,42 @@ function pathsToObject(paths: Value[][]): RObject {
   return root;
 }
 
-function jsonFilter([o, p]: Value[]): Value {
+function jsonFilter([o, p]: Value[], ctx: BuiltinContext): Value {
   const name = 'json.filter';
   const target = obj(name, o!, 1);
-  return filterValue(target, pathsToObject(jsonPaths(name, p!)));
+  const paths = jsonPaths(name, p!);
+  charge(ctx, paths.length);
+  return filterValue(target, pathsToObject(paths), ctx);
 }
 
 /** Drops what the filter tree's null leaves point at; arrays close up. */
-function removeValue(a: Value, b: Value | undefined): Value | undefined {
+function removeValue(a: Value, b: Value | undefined, ctx: BuiltinContext): Value | undefined {
   if (b === undefined) return a;
   if (b === null) return undefined;
   if (!(b instanceof RObject)) return a;
   if (a instanceof RObject) {
+    charge(ctx, a.size);
     const out = new RObject();
     for (const [k, v] of a.entries()) {
-      const r = removeValue(v, b.get(k));
+      const r = removeValue(v, b.get(k), ctx);
       if (r !== undefined) out.set(k, r);
     }
     return out;
   }
   if (a instanceof RSet) {
+    charge(ctx, a.size);
     const out = new RSet();
     for (const v of a.values()) {
-      const r = removeValue(v, b.get(v));
+      const r = removeValue(v, b.get(v), ctx);
       if (r !== undefined) out.add(r);
     }
     return out;
   }
   if (Array.isArray(a)) {
+    charge(ctx, a.length);
     const out: Value[] = [];
     a.forEach((v, i) => {
-      const r = removeValue(v, b.get(String(i)));
+      const r = removeValue(v, b.get(String(i)), ctx);
       if (r !== undefined) out.push(r);
     });
     return out;
@@ -155,10 +162,12 @@ function removeValue(a: Value, b: Value | undefined): Value | undefined {
   return a;
 }
 
-function jsonRemove([o, p]: Value[]): Value | undefined {
+function jsonRemove([o, p]: Value[], ctx: BuiltinContext): Value | undefined {
   const name = 'json.remove';
   const target = obj(name, o!, 1);
-  return removeValue(target, pathsToObject(jsonPaths(name, p!)));
+  const paths = jsonPaths(name, p!);
+  charge(ctx, paths.length);
+  return removeValue(target, pathsToObject(paths), ctx);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -298,21 +307,34 @@ function applyPatch(doc: Value, op: Value): Value {
   }
 }
 
-/** Any failing operation makes the whole patch undefined, as in OPA. */
-function jsonPatch([doc, ops]: Value[]): Value | undefined {
+/**
+ * Any failing operation makes the whole patch undefined, as in OPA. Each operation copies the
+ * containers along its path, so it is charged by the size of the document's top level.
+ */
+function jsonPatch([doc, ops]: Value[], ctx: BuiltinContext): Value | undefined {
   const name = 'json.patch';
   const operations = arr(name, ops!, 2);
   let out: Value = doc as Value;
   try {
-    for (const op of operations) out = applyPatch(out, op);
-  } catch {
+    for (const op of operations) {
+      charge(ctx, 1 + containerSize(out));
+      out = applyPatch(out, op);
+    }
+  } catch (e) {
+    if (mustPropagate(e)) throw e;
     return undefined; // OPA drops every patch error (bad path, failed test, malformed op)
   }
   return out;
 }
 
+function containerSize(v: Value): number {
+  if (Array.isArray(v)) return v.length;
+  if (v instanceof RObject || v instanceof RSet) return v.size;
+  return 0;
+}
+
 export const jsonBuiltins: BuiltinDef[] = [
-  def('json.marshal', 1, ([v]) => goJSON(v!)),
+  def('json.marshal', 1, ([v], ctx) => goJSON(v!, undefined, 0, ctx)),
   def('json.marshal_with_options', 2, marshalWithOptions),
   def('json.unmarshal', 1, unmarshal),
   def('json.is_valid', 1, isValid),

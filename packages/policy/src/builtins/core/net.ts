@@ -3,7 +3,8 @@
 // formatting, and cidr_merge's classful default masks for bare IPv4 addresses.
 
 import { RObject, RSet, type Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, chargedComparator } from '../work.ts';
 import { def, fail, str } from './helpers.ts';
 
 type Bytes = number[];
@@ -240,11 +241,12 @@ function matchOperand(operand: number, v: Value): [Value, Value][] {
   return [];
 }
 
-function cidrContainsMatches([a, b]: Value[]): Value {
+function cidrContainsMatches([a, b]: Value[], ctx: BuiltinContext): Value {
   const out = new RSet();
   const left = matchOperand(1, a!);
   const right = matchOperand(2, b!);
   for (const [cidr1, key1] of left) {
+    charge(ctx, right.length);
     for (const [cidr2, key2] of right) {
       if (cidrContains([cidr1, cidr2], MATCHES) === true) out.add([key1, key2]);
     }
@@ -254,7 +256,7 @@ function cidrContainsMatches([a, b]: Value[]): Value {
 
 const MAX_EXPAND = 1 << 24;
 
-function cidrExpand([a]: Value[]): Value {
+function cidrExpand([a]: Value[], ctx: BuiltinContext): Value {
   const name = 'net.cidr_expand';
   const net = parseCIDR(name, str(name, a!, 1));
   const [ones, bits] = maskSize(net.mask);
@@ -263,6 +265,7 @@ function cidrExpand([a]: Value[]): Value {
   const count = 2 ** (bits - ones);
   let ip = net.ip.slice();
   for (let i = 0; i < count && i < MAX_EXPAND; i++) {
+    charge(ctx, 1);
     out.add(ipString(ip));
     ip = increment(ip);
   }
@@ -341,26 +344,40 @@ function rangeToCIDRs(first: bigint, last: bigint): string[] {
   return out;
 }
 
-function cidrMerge([v]: Value[]): Value {
+function cidrMerge([v]: Value[], ctx: BuiltinContext): Value {
   const name = 'net.cidr_merge';
   let items: readonly Value[];
   if (Array.isArray(v)) items = v;
   else if (v instanceof RSet) items = v.values();
   else throw fail(name, 'operand must be an array');
+  charge(ctx, items.length);
   const ranges = items.map((x) => toRange(name, x));
-  ranges.sort((a, b) => (a.last !== b.last ? (a.last < b.last ? -1 : 1) : a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  ranges.sort(
+    chargedComparator(ctx, (a: Range, b: Range) =>
+      a.last !== b.last ? (a.last < b.last ? -1 : 1) : a.first < b.first ? -1 : a.first > b.first ? 1 : 0,
+    ),
+  );
+  // From the highest range down, each range absorbs the one below it when they touch.
+  const merged: Range[] = [];
+  let acc = ranges[ranges.length - 1];
   for (let i = ranges.length - 1; i > 0; i--) {
-    const cur = ranges[i]!;
     const prev = ranges[i - 1]!;
-    if (previous(cur.first) <= prev.last) {
-      ranges[i - 1] = { first: prev.first < cur.first ? prev.first : cur.first, last: cur.last };
-      ranges.splice(i, 1);
+    if (previous(acc!.first) <= prev.last) {
+      acc = { first: prev.first < acc!.first ? prev.first : acc!.first, last: acc!.last };
+    } else {
+      merged.push(acc!);
+      acc = prev;
     }
   }
+  if (acc !== undefined) merged.push(acc);
   const out = new RSet();
-  for (const r of ranges) {
+  for (const r of merged) {
     if (r.text !== undefined) out.add(r.text);
-    else for (const c of rangeToCIDRs(r.first, r.last)) out.add(c);
+    else
+      for (const c of rangeToCIDRs(r.first, r.last)) {
+        charge(ctx, 1);
+        out.add(c);
+      }
   }
   return out;
 }

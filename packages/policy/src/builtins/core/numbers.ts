@@ -4,6 +4,7 @@
 
 import { normalizeNumber, RSet, type RNumber, type Value } from '../../value.ts';
 import type { BuiltinDef, BuiltinContext } from '../types.ts';
+import { charge } from '../work.ts';
 import {
   decAdd,
   decCeil,
@@ -16,7 +17,7 @@ import {
   toDec,
   type Dec,
 } from './decimal.ts';
-import { bigIntOperand, def, fail, intOperand, isInteger, num, str, typeError } from './helpers.ts';
+import { bigIntOperand, checkIntegerSize, def, fail, intOperand, isInteger, num, str, typeError } from './helpers.ts';
 
 function asBig(n: RNumber): bigint {
   return typeof n === 'bigint' ? n : BigInt(n);
@@ -49,7 +50,7 @@ export function multiply(a: RNumber, b: RNumber): RNumber {
     const r = a * (b as number);
     if (Number.isSafeInteger(r)) return r === 0 ? 0 : r;
   }
-  if (isInteger(a) && isInteger(b)) return normalizeNumber(asBig(a) * asBig(b));
+  if (isInteger(a) && isInteger(b)) return normalizeNumber(checkIntegerSize('mul', asBig(a) * asBig(b)));
   return fromDec(decMul(toDec(a), toDec(b)));
 }
 
@@ -88,30 +89,37 @@ function unary(name: string, op: (a: RNumber) => RNumber): BuiltinDef {
 }
 
 /** `-` is both number subtraction and set difference. */
-function minus([a, b]: Value[]): Value {
+function minus([a, b]: Value[], ctx: BuiltinContext): Value {
   const name = 'minus';
   const aNum = typeof a === 'number' || typeof a === 'bigint';
   const bNum = typeof b === 'number' || typeof b === 'bigint';
   if (aNum && bNum) return subtract(a as RNumber, b as RNumber);
-  if (a instanceof RSet && b instanceof RSet) return setDifference(a, b);
+  if (a instanceof RSet && b instanceof RSet) return setDifference(a, b, ctx);
   // Same precedence of complaints as OPA's builtinMinus.
   if (!aNum && !(a instanceof RSet)) throw typeError(name, 1, a!, 'number', 'set');
   if (bNum) throw typeError(name, 2, b!, 'set');
   throw typeError(name, 2, b!, 'number');
 }
 
-export function setDifference(a: RSet, b: RSet): RSet {
+export function setDifference(a: RSet, b: RSet, ctx?: BuiltinContext): RSet {
+  charge(ctx, a.size);
   const out = new RSet();
   for (const v of a.values()) if (!b.has(v)) out.add(v);
   return out;
 }
 
-function range(x: bigint, y: bigint, step: bigint): Value[] {
+function range(x: bigint, y: bigint, step: bigint, ctx: BuiltinContext): Value[] {
   const out: Value[] = [];
   if (x <= y) {
-    for (let i = x; i <= y; i += step) out.push(normalizeNumber(i));
+    for (let i = x; i <= y; i += step) {
+      charge(ctx, 1);
+      out.push(normalizeNumber(i));
+    }
   } else {
-    for (let i = x; i >= y; i -= step) out.push(normalizeNumber(i));
+    for (let i = x; i >= y; i -= step) {
+      charge(ctx, 1);
+      out.push(normalizeNumber(i));
+    }
   }
   return out;
 }
@@ -140,17 +148,17 @@ export const numberBuiltins: BuiltinDef[] = [
   unary('round', (a) => (isInteger(a) ? a : normalizeNumber(decRound(toDec(a))))),
   unary('ceil', (a) => (isInteger(a) ? a : normalizeNumber(decCeil(toDec(a))))),
   unary('floor', (a) => (isInteger(a) ? a : normalizeNumber(decFloor(toDec(a))))),
-  def('numbers.range', 2, ([a, b]) => {
+  def('numbers.range', 2, ([a, b], ctx) => {
     const name = 'numbers.range';
-    return range(bigIntOperand(name, a!, 1), bigIntOperand(name, b!, 2), 1n);
+    return range(bigIntOperand(name, a!, 1), bigIntOperand(name, b!, 2), 1n, ctx);
   }),
-  def('numbers.range_step', 3, ([a, b, s]) => {
+  def('numbers.range_step', 3, ([a, b, s], ctx) => {
     const name = 'numbers.range_step';
     const x = bigIntOperand(name, a!, 1);
     const y = bigIntOperand(name, b!, 2);
     const step = bigIntOperand(name, s!, 3);
     if (step <= 0n) throw fail(name, 'step must be a positive integer');
-    return range(x, y, step);
+    return range(x, y, step, ctx);
   }),
   def('rand.intn', 2, randIntn, true),
 ];

@@ -1,37 +1,41 @@
 // object.* builtins.
 
 import { equals, RObject, RSet, type Value } from '../../value.ts';
-import { BuiltinTypeError, type BuiltinDef } from '../types.ts';
+import { BuiltinTypeError, type BuiltinContext, type BuiltinDef } from '../types.ts';
+import { charge } from '../work.ts';
 import { arr, def, elementError, elements, obj, typeError } from './helpers.ts';
 
 /**
  * OPA's Object.Filter: keeps what the filter tree selects; a null leaf keeps the whole value,
  * array elements are selected by their index as a string and close up.
  */
-export function filterValue(v: Value, filter: Value): Value {
+export function filterValue(v: Value, filter: Value, ctx?: BuiltinContext): Value {
   if (filter === null) return v;
   const f = filter as RObject;
+  charge(ctx, 1);
   if (v instanceof RObject) {
     const out = new RObject();
     for (const [k, sub] of f.entries()) {
       const x = v.get(k);
-      if (x !== undefined) out.set(k, filterValue(x, sub));
+      if (x !== undefined) out.set(k, filterValue(x, sub, ctx));
     }
     return out;
   }
   if (Array.isArray(v)) {
+    charge(ctx, v.length);
     const out: Value[] = [];
     v.forEach((x, i) => {
       const sub = f.get(String(i));
-      if (sub !== undefined) out.push(filterValue(x, sub));
+      if (sub !== undefined) out.push(filterValue(x, sub, ctx));
     });
     return out;
   }
   if (v instanceof RSet) {
+    charge(ctx, v.size);
     const out = new RSet();
     for (const x of v.values()) {
       const sub = f.get(x);
-      if (sub !== undefined) out.add(filterValue(x, sub));
+      if (sub !== undefined) out.add(filterValue(x, sub, ctx));
     }
     return out;
   }
@@ -45,11 +49,17 @@ function keysParam(name: string, v: Value): readonly Value[] {
 }
 
 /** Recursive merge; the right side wins unless both values are objects. */
-export function mergeObjects(a: RObject, b: RObject): RObject {
-  const out = RObject.from(a.entries());
+export function mergeObjects(a: RObject, b: RObject, ctx?: BuiltinContext): RObject {
+  charge(ctx, a.size);
+  return mergeInto(RObject.from(a.entries()), b, ctx);
+}
+
+/** Merges `b` into `out`, which the caller owns (freshly built, not yet shared). */
+function mergeInto(out: RObject, b: RObject, ctx?: BuiltinContext): RObject {
+  charge(ctx, b.size);
   for (const [k, v] of b.entries()) {
     const old = out.get(k);
-    out.set(k, old instanceof RObject && v instanceof RObject ? mergeObjects(old, v) : v);
+    out.set(k, old instanceof RObject && v instanceof RObject ? mergeObjects(old, v, ctx) : v);
   }
   return out;
 }
@@ -135,26 +145,29 @@ function subset([sup, sub]: Value[]): Value {
 export const objectBuiltins: BuiltinDef[] = [
   def('object.get', 3, objectGet),
   def('object.keys', 1, ([o]) => RSet.from(obj('object.keys', o!, 1).keys())),
-  def('object.remove', 2, ([o, k]) => {
+  def('object.remove', 2, ([o, k], ctx) => {
     const name = 'object.remove';
     const target = obj(name, o!, 1);
+    charge(ctx, target.size);
     const drop = RSet.from(keysParam(name, k!));
     return RObject.from(target.entries().filter(([key]) => !drop.has(key)));
   }),
-  def('object.filter', 2, ([o, k]) => {
+  def('object.filter', 2, ([o, k], ctx) => {
     const name = 'object.filter';
     const target = obj(name, o!, 1);
     const keep = keysParam(name, k!);
-    return filterValue(target, RObject.from(keep.map((key) => [key, null] as [Value, Value])));
+    charge(ctx, keep.length);
+    return filterValue(target, RObject.from(keep.map((key) => [key, null] as [Value, Value])), ctx);
   }),
-  def('object.union', 2, ([a, b]) => mergeObjects(obj('object.union', a!, 1), obj('object.union', b!, 2))),
-  def('object.union_n', 1, ([a]) => {
+  def('object.union', 2, ([a, b], ctx) => mergeObjects(obj('object.union', a!, 1), obj('object.union', b!, 2), ctx)),
+  def('object.union_n', 1, ([a], ctx) => {
     const name = 'object.union_n';
     const items = arr(name, a!, 1);
-    let out = new RObject();
+    // One result object filled in place: merging into a copy per element would be quadratic.
+    const out = new RObject();
     for (const x of items) {
       if (!(x instanceof RObject)) throw elementError(name, 1, items, x, 'object');
-      out = mergeObjects(out, x);
+      mergeInto(out, x, ctx);
     }
     return out;
   }),

@@ -4,7 +4,8 @@
 
 import { RE2JS } from 're2js';
 import type { Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 import { globsIntersect } from './glob-intersection.ts';
 import { def, fail, goQuote, intOperand, str } from './helpers.ts';
 
@@ -45,11 +46,22 @@ export function quoteMeta(s: string): string {
 }
 
 function matches(name: string) {
-  return ([p, s]: Value[]): Value => regexpFor(name, str(name, p!, 1)).match(str(name, s!, 2));
+  return ([p, s]: Value[], ctx: BuiltinContext): Value => {
+    const re = regexpFor(name, str(name, p!, 1));
+    const text = str(name, s!, 2);
+    charge(ctx, textUnits(text));
+    return re.match(text);
+  };
+}
+
+/** Match positions, each charged to the budget (long texts can have millions of matches). */
+function charged<T>(found: T[] | null, text: string, ctx: BuiltinContext): T[] {
+  charge(ctx, textUnits(text) + (found?.length ?? 0));
+  return found ?? [];
 }
 
 /** Go's Regexp.Split(s, -1). */
-function split([p, s]: Value[]): Value {
+function split([p, s]: Value[], ctx: BuiltinContext): Value {
   const name = 'regex.split';
   const pattern = str(name, p!, 1);
   const text = str(name, s!, 2);
@@ -58,7 +70,7 @@ function split([p, s]: Value[]): Value {
   const out: string[] = [];
   let beg = 0;
   let end = 0;
-  for (const [from, to] of re.findAllIndex(text, -1) ?? []) {
+  for (const [from, to] of charged(re.findAllIndex(text, -1), text, ctx)) {
     end = from!;
     if (to !== 0) out.push(text.slice(beg, end));
     beg = to!;
@@ -67,20 +79,20 @@ function split([p, s]: Value[]): Value {
   return out;
 }
 
-function findN([p, s, n]: Value[]): Value {
+function findN([p, s, n]: Value[], ctx: BuiltinContext): Value {
   const name = 'regex.find_n';
   const re = regexpFor(name, str(name, p!, 1));
   const text = str(name, s!, 2);
   const limit = intOperand(name, n!, 3);
-  return (re.findAllIndex(text, limit) ?? []).map(([a, b]) => text.slice(a, b));
+  return charged(re.findAllIndex(text, limit), text, ctx).map(([a, b]) => text.slice(a, b));
 }
 
-function findAllSubmatch([p, s, n]: Value[]): Value {
+function findAllSubmatch([p, s, n]: Value[], ctx: BuiltinContext): Value {
   const name = 'regex.find_all_string_submatch_n';
   const re = regexpFor(name, str(name, p!, 1));
   const text = str(name, s!, 2);
   const limit = intOperand(name, n!, 3);
-  return (re.findAllSubmatchIndex(text, limit) ?? []).map((idx) => groups(text, idx));
+  return charged(re.findAllSubmatchIndex(text, limit), text, ctx).map((idx) => groups(text, idx));
 }
 
 /** Submatch texts from index pairs; groups that did not take part are "" as in Go. */
@@ -133,14 +145,14 @@ function expand(template: string, re: GoRegexp, text: string, idx: number[]): st
 }
 
 /** Go's Regexp.ReplaceAllString. */
-function replace([s, p, v]: Value[]): Value {
+function replace([s, p, v]: Value[], ctx: BuiltinContext): Value {
   const name = 'regex.replace';
   const text = str(name, s!, 1);
   const re = regexpFor(name, str(name, p!, 2));
   const template = str(name, v!, 3);
   let out = '';
   let last = 0;
-  for (const idx of re.findAllSubmatchIndex(text, -1) ?? []) {
+  for (const idx of charged(re.findAllSubmatchIndex(text, -1), text, ctx)) {
     out += text.slice(last, idx[0]) + expand(template, re, text, idx);
     last = idx[1]!;
   }
@@ -148,10 +160,11 @@ function replace([s, p, v]: Value[]): Value {
 }
 
 /** regex.template_match: `{…}` parts of the template are regular expressions, the rest literal. */
-function templateMatch([p, s, ds, de]: Value[]): Value {
+function templateMatch([p, s, ds, de]: Value[], ctx: BuiltinContext): Value {
   const name = 'regex.template_match';
   const template = str(name, p!, 1);
   const text = str(name, s!, 2);
+  charge(ctx, textUnits(text) + textUnits(template));
   const start = str(name, ds!, 3);
   const end = str(name, de!, 4);
   const startLen = new TextEncoder().encode(start).length;

@@ -4,6 +4,7 @@
 
 import { formatNumber, RObject, RSet, type Value } from '../../value.ts';
 import type { BuiltinDef } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 import { formatFloat } from './gofloat.ts';
 import { arr, codePoints, def, goQuote, str, utf8Bytes } from './helpers.ts';
 
@@ -340,10 +341,12 @@ export function goSprintf(format: string, args: Arg[]): string {
 }
 
 export const sprintfBuiltins: BuiltinDef[] = [
-  def('sprintf', 2, ([f, a]) => {
+  def('sprintf', 2, ([f, a], ctx) => {
     const name = 'sprintf';
     const format = str(name, f!, 1);
     const args = arr(name, a!, 2);
-    return goSprintf(format, args.map(toArg));
+    const out = goSprintf(format, args.map(toArg));
+    charge(ctx, args.length + textUnits(out));
+    return out;
   }),
 ];

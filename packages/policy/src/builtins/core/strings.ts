@@ -2,7 +2,8 @@
 // indices here are code-point indices, not UTF-16 offsets.
 
 import { compare, RSet, type Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 import { decTrunc, toDec } from './decimal.ts';
 import {
   codePoints,
@@ -20,11 +21,13 @@ import {
   typeError,
 } from './helpers.ts';
 
-function concat([d, v]: Value[]): Value {
+function concat([d, v]: Value[], ctx: BuiltinContext): Value {
   const name = 'concat';
   const sep = str(name, d!, 1);
   if (!Array.isArray(v) && !(v instanceof RSet)) throw typeError(name, 2, v!, 'set', 'array');
-  const parts = elements(v).map((x) => {
+  const items = elements(v);
+  charge(ctx, items.length);
+  const parts = items.map((x) => {
     if (typeof x !== 'string') throw elementError(name, 2, v, x, 'string');
     return x;
   });
@@ -53,27 +56,39 @@ function toRuneIndex(s: string, utf16Index: number): number {
   return n;
 }
 
-function indexOf([s, t]: Value[]): Value {
+function indexOf([s, t]: Value[], ctx: BuiltinContext): Value {
   const name = 'indexof';
   const base = str(name, s!, 1);
   const search = str(name, t!, 2);
   if (search === '') throw fail(name, 'empty search character');
+  charge(ctx, textUnits(base));
   const at = base.indexOf(search);
   return at < 0 ? -1 : toRuneIndex(base, at);
 }
 
-function indexOfN([s, t]: Value[]): Value {
+function indexOfN([s, t]: Value[], ctx: BuiltinContext): Value {
   const name = 'indexof_n';
   const base = str(name, s!, 1);
   const search = str(name, t!, 2);
   if (search === '') throw fail(name, 'empty search character');
-  // Overlapping matches count, like OPA's rune-by-rune scan.
+  charge(ctx, textUnits(base));
+  // Overlapping matches count, like OPA's rune-by-rune scan. Rune indices are counted
+  // incrementally from the previous match, so many matches stay linear.
+  const ascii = isASCII(base);
   const out: Value[] = [];
   let from = 0;
+  let runeAt = 0; // rune index of UTF-16 offset `counted`
+  let counted = 0;
   for (;;) {
     const at = base.indexOf(search, from);
     if (at < 0) break;
-    out.push(toRuneIndex(base, at));
+    charge(ctx, 1);
+    if (ascii) out.push(at);
+    else {
+      runeAt += toRuneIndex(base.slice(counted, at), at - counted);
+      counted = at;
+      out.push(runeAt);
+    }
     const c = base.charCodeAt(at);
     from = at + (c >= 0xd800 && c <= 0xdbff ? 2 : 1);
   }
@@ -131,13 +146,17 @@ const upperAll = (c: string) => c.toUpperCase();
  * Go's strings.Replacer: at each position the first pattern (in argument order) that matches
  * wins, matches never overlap, and an empty pattern matches between runes.
  */
-export function replaceAll(s: string, pairs: [string, string][]): string {
-  if (pairs.length === 1 && pairs[0]![0] !== '') return s.split(pairs[0]![0]).join(pairs[0]![1]);
+export function replaceAll(s: string, pairs: [string, string][], ctx?: BuiltinContext): string {
+  if (pairs.length === 1 && pairs[0]![0] !== '') {
+    charge(ctx, textUnits(s));
+    return s.split(pairs[0]![0]).join(pairs[0]![1]);
+  }
   let out = '';
   let i = 0;
   // After an empty match, the same position is tried again without the empty pattern.
   let prevMatchEmpty = false;
   for (;;) {
+    charge(ctx, pairs.length);
     const m = pairs.find(([old]) => (old === '' ? !prevMatchEmpty : s.startsWith(old, i)));
     if (m) {
       out += m[1];
@@ -154,7 +173,7 @@ export function replaceAll(s: string, pairs: [string, string][]): string {
   return out;
 }
 
-function replaceN([p, s]: Value[]): Value {
+function replaceN([p, s]: Value[], ctx: BuiltinContext): Value {
   const name = 'strings.replace_n';
   const patterns = obj(name, p!, 1);
   const keys = [...patterns.keys()].sort(compare);
@@ -165,7 +184,7 @@ function replaceN([p, s]: Value[]): Value {
     if (typeof v !== 'string') throw operandError(name, 1, 'non-string value found in pattern object');
     return [k, v];
   });
-  return pairs.length === 0 ? text : replaceAll(text, pairs);
+  return pairs.length === 0 ? text : replaceAll(text, pairs, ctx);
 }
 
 function cutsetTrimmer(fromStart: boolean, fromEnd: boolean) {
@@ -185,10 +204,13 @@ const LEADING_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\
 const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
 
 function anyAffixMatch(name: string, suffix: boolean) {
-  return ([a, b]: Value[]): Value => {
+  return ([a, b]: Value[], ctx: BuiltinContext): Value => {
     const strings = affixOperand(name, a!, 1);
     const affixes = affixOperand(name, b!, 2);
-    return strings.some((s) => affixes.some((x) => (suffix ? s.endsWith(x) : s.startsWith(x))));
+    return strings.some((s) => {
+      charge(ctx, affixes.length);
+      return affixes.some((x) => (suffix ? s.endsWith(x) : s.startsWith(x)));
+    });
   };
 }
 
@@ -198,17 +220,28 @@ function affixOperand(name: string, v: Value, pos: number): string[] {
   throw typeError(name, pos, v, 'string', 'set', 'array');
 }
 
+// Linear scans of their operands: the work is charged up front (one unit per 64 characters).
 function twoStrings(name: string, f: (a: string, b: string) => Value): BuiltinDef {
-  return def(name, 2, ([a, b]) => f(str(name, a!, 1), str(name, b!, 2)));
+  return def(name, 2, ([a, b], ctx) => {
+    const x = str(name, a!, 1);
+    const y = str(name, b!, 2);
+    charge(ctx, textUnits(x));
+    return f(x, y);
+  });
 }
 
 function oneString(name: string, f: (a: string) => Value): BuiltinDef {
-  return def(name, 1, ([a]) => f(str(name, a!, 1)));
+  return def(name, 1, ([a], ctx) => {
+    const x = str(name, a!, 1);
+    charge(ctx, textUnits(x));
+    return f(x);
+  });
 }
 
-function splitN([s, d, n]: Value[]): Value {
+function splitN([s, d, n]: Value[], ctx: BuiltinContext): Value {
   const name = 'strings.split_n';
   const text = str(name, s!, 1);
+  charge(ctx, textUnits(text));
   const delim = str(name, d!, 2);
   const count = intOperand(name, n!, 3);
   const parts = goSplit(text, delim);
@@ -229,12 +262,12 @@ export const stringBuiltins: BuiltinDef[] = [
   def('indexof_n', 2, indexOfN),
   oneString('lower', (s) => mapRunes(s, lowerAll)),
   oneString('upper', (s) => mapRunes(s, upperAll)),
-  def('replace', 3, ([s, o, n]) => {
+  def('replace', 3, ([s, o, n], ctx) => {
     const name = 'replace';
     const text = str(name, s!, 1);
     const old = str(name, o!, 2);
     const rep = str(name, n!, 3);
-    return replaceAll(text, [[old, rep]]);
+    return replaceAll(text, [[old, rep]], ctx);
   }),
   twoStrings('split', (s, d) => (s.includes(d) ? goSplit(s, d) : [s])),
   def('strings.split_n', 3, splitN),

@@ -4,7 +4,8 @@
 // urlquery, slice. A key missing from the variables renders as "<undefined>" (as OPA does).
 
 import { RObject, RSet, type Value } from '../../value.ts';
-import type { BuiltinDef } from '../types.ts';
+import type { BuiltinContext, BuiltinDef } from '../types.ts';
+import { charge, textUnits } from '../work.ts';
 import { queryEscape } from './encoding.ts';
 import { def, fail, obj, str } from './helpers.ts';
 import { goSprintf, type Arg } from './sprintf.ts';
@@ -387,8 +388,10 @@ function evalPipeline(p: Pipeline, dot: TV, scope: Scope): TV {
   return v;
 }
 
-function exec(nodes: Node[], dot: TV, scope: Scope, out: string[]): void {
+// Nested ranges multiply, so every node executed is charged to the evaluation budget.
+function exec(nodes: Node[], dot: TV, scope: Scope, out: string[], ctx: BuiltinContext): void {
   for (const n of nodes) {
+    charge(ctx, 1);
     switch (n.kind) {
       case 'text':
         out.push(n.text);
@@ -402,8 +405,8 @@ function exec(nodes: Node[], dot: TV, scope: Scope, out: string[]): void {
       case 'with': {
         scope.push(new Map());
         const v = evalPipeline(n.pipe, dot, scope);
-        if (truth(v)) exec(n.then, n.kind === 'with' ? v : dot, scope, out);
-        else exec(n.else, dot, scope, out);
+        if (truth(v)) exec(n.then, n.kind === 'with' ? v : dot, scope, out, ctx);
+        else exec(n.else, dot, scope, out, ctx);
         scope.pop();
         break;
       }
@@ -416,20 +419,21 @@ function exec(nodes: Node[], dot: TV, scope: Scope, out: string[]): void {
           : v instanceof Map
             ? [...v.keys()].sort().map((k) => [k, v.get(k)!])
             : typeof v === 'number'
-              ? Array.from({ length: v }, (_, i) => [i, i] as [TV, TV])
+              ? Array.from({ length: (charge(ctx, v), v) }, (_, i) => [i, i] as [TV, TV])
               : v === null || v === UNDEFINED
                 ? []
                 : (() => {
                     throw new TemplateError(`range can't iterate over ${show(v)}`);
                   })();
-        if (items.length === 0) exec(n.else, dot, scope, out);
+        if (items.length === 0) exec(n.else, dot, scope, out, ctx);
         for (const [k, x] of items) {
+          charge(ctx, 1);
           if (decl.length === 1) setVar(scope, decl[0]!, x, true);
           if (decl.length === 2) {
             setVar(scope, decl[0]!, k, true);
             setVar(scope, decl[1]!, x, true);
           }
-          exec(n.body, x, scope, out);
+          exec(n.body, x, scope, out, ctx);
         }
         scope.pop();
         break;
@@ -438,14 +442,15 @@ function exec(nodes: Node[], dot: TV, scope: Scope, out: string[]): void {
   }
 }
 
-function renderTemplate([t, vars]: Value[]): Value {
+function renderTemplate([t, vars]: Value[], ctx: BuiltinContext): Value {
   const name = 'strings.render_template';
   const source = str(name, t!, 1);
+  charge(ctx, textUnits(source));
   const data = fromRego(obj(name, vars!, 2));
   try {
     const nodes = parseTemplate(source);
     const out: string[] = [];
-    exec(nodes, data, [new Map([['$', data]])], out);
+    exec(nodes, data, [new Map([['$', data]])], out, ctx);
     return out.join('');
   } catch (e) {
     if (e instanceof TemplateError) throw fail(name, `template: template: ${e.message}`);

@@ -1,4 +1,5 @@
 import type { BuiltinDef } from '../types.ts';
+import { charge } from '../work.ts';
 import { RObject, RSet, formatNumber, type Value } from '../../value.ts';
 import { builtinError } from './args.ts';
 import { goJSONMarshal, isValidJSON, parseJSON } from './json.ts';
@@ -418,7 +419,14 @@ function isIPv6(s: string): boolean {
   }
 }
 
+/**
+ * Work counter of the json.match_schema call in progress (validation is synchronous). anyOf,
+ * oneOf and nested schemas can validate the same node many times, so every visit is charged.
+ */
+let chargeWork: (units: number) => void = () => {};
+
 function validate(sub: Sub, node: Value, result: Result, ctx: string[]): void {
+  chargeWork(1);
   if (sub.pass !== undefined) {
     if (!sub.pass) result.add('false', ctx, 'False always fails validation');
     return;
@@ -679,8 +687,10 @@ export const jsonSchemaBuiltins: BuiltinDef[] = [
   {
     name: 'json.match_schema',
     arity: 2,
-    impl: (args) => {
+    impl: (args, bctx) => {
       const name = 'json.match_schema';
+      const saved = chargeWork;
+      chargeWork = (units) => charge(bctx, units);
       try {
         const doc = load(args[0]!);
         const schema = compileSchema(load(args[1]!));
@@ -689,6 +699,8 @@ export const jsonSchemaBuiltins: BuiltinDef[] = [
       } catch (e) {
         if (e instanceof LoaderError || e instanceof SchemaError) throw builtinError(name, e.message);
         throw e;
+      } finally {
+        chargeWork = saved;
       }
     },
   },
