@@ -2,8 +2,9 @@ import { mkdir, readdir } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { GitError, GitInputError } from './errors.ts';
 import { createGitEnvironment, type GitCredentials } from './git-environment.ts';
-import { classifyRepositoryUrl, redactUrl } from './repository-url.ts';
+import { classifyRepositoryUrl, redactUrl, type RepositoryUrlKind } from './repository-url.ts';
 import { shallowFetchArgs, withContext } from './resolve-ref.ts';
+import { readCommitDetails, type CommitDetails } from './commit-details.ts';
 import { runGit } from './run-git.ts';
 
 export interface CheckoutCommitInput {
@@ -19,13 +20,10 @@ export interface CheckoutCommitInput {
 }
 
 const FULL_SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
-const DEFAULT_TIMEOUT_MS = 10 * 60_000;
+export const DEFAULT_CHECKOUT_TIMEOUT_MS = 10 * 60_000;
 
-/**
- * Shallow-fetches exactly one commit into `dir` and checks it out (detached). Only that commit is
- * downloaded, so a run executes the code it recorded at trigger time even if the branch moved since.
- */
-export async function checkoutCommit(input: CheckoutCommitInput): Promise<{ sha: string }> {
+/** Checks a checkout's input before git runs and creates the (empty) target directory. */
+export async function prepareCheckout(input: CheckoutCommitInput): Promise<{ kind: RepositoryUrlKind; shownUrl: string; sha: string }> {
   const kind = classifyRepositoryUrl(input.repositoryUrl);
   const shownUrl = redactUrl(input.repositoryUrl);
   const sha = input.sha.toLowerCase();
@@ -39,13 +37,22 @@ export async function checkoutCommit(input: CheckoutCommitInput): Promise<{ sha:
   if ((await readdir(input.dir)).length > 0) {
     throw new GitInputError(`Checkout directory is not empty: ${input.dir}`);
   }
+  return { kind, shownUrl, sha };
+}
 
+/**
+ * Shallow-fetches exactly one commit into `dir` and checks it out (detached). Only that commit is
+ * downloaded, so a run executes the code it recorded at trigger time even if the branch moved since.
+ * Returns the commit's message and author, read from the checkout.
+ */
+export async function checkoutCommit(input: CheckoutCommitInput): Promise<CommitDetails> {
+  const { kind, shownUrl, sha } = await prepareCheckout(input);
   const git = await createGitEnvironment(input.credentials);
   const options = {
     env: git.env,
     cwd: input.dir,
     signal: input.signal,
-    timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    timeoutMs: input.timeoutMs ?? DEFAULT_CHECKOUT_TIMEOUT_MS,
     redact: [...git.secrets, input.repositoryUrl === shownUrl ? '' : input.repositoryUrl],
   };
   try {
@@ -56,11 +63,11 @@ export async function checkoutCommit(input: CheckoutCommitInput): Promise<{ sha:
       throw withContext(error, `Could not fetch commit ${sha} from ${shownUrl}`);
     }
     await runGit(['checkout', '--quiet', '--detach', sha], options);
-    const head = (await runGit(['rev-parse', 'HEAD'], options)).stdout.trim();
-    if (head !== sha) {
-      throw new GitError(`Checked out ${head} but ${sha} was requested`);
+    const head = await readCommitDetails('HEAD', options);
+    if (head.sha !== sha) {
+      throw new GitError(`Checked out ${head.sha} but ${sha} was requested`);
     }
-    return { sha: head };
+    return head;
   } finally {
     await git.dispose();
   }

@@ -3,7 +3,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGitRepoFixture, type GitRepoFixture } from '@gantry/test-support';
-import { checkoutCommit, GitBranchNotFoundError, GitError, GitInputError, resolveRef } from '../index.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import {
+  checkoutCommit,
+  GitAbortedError,
+  GitBranchNotFoundError,
+  GitError,
+  GitInputError,
+  RepositoryCache,
+  resolveBranchHead,
+  resolveRef,
+} from '../index.ts';
+
+const exec = promisify(execFile);
+/** git in a checkout, with nothing of the machine's git configuration. */
+async function gitIn(dir: string, ...args: string[]): Promise<string> {
+  const env = { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: dir, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' };
+  return (await exec('git', args, { cwd: dir, env })).stdout;
+}
 
 let repo: GitRepoFixture;
 let scratch: string;
@@ -97,7 +115,33 @@ describe('resolveRef', () => {
   });
 });
 
+describe('resolveBranchHead', () => {
+  it('returns the SHA at the head of the branch from ls-remote alone', async () => {
+    expect(await resolveBranchHead({ repositoryUrl: repo.url, branch: 'main' })).toEqual({ sha: repo.sha });
+    expect(await resolveBranchHead({ repositoryUrl: repo.path, branch: 'refs/heads/main' })).toEqual({ sha: repo.sha });
+  });
+
+  it('names a missing branch, refuses a bad name and carries git\'s message for a missing repository', async () => {
+    const missingBranch = await resolveBranchHead({ repositoryUrl: repo.url, branch: 'nope' }).catch((e: unknown) => e);
+    expect(missingBranch).toBeInstanceOf(GitBranchNotFoundError);
+    expect((missingBranch as Error).message).toContain('"nope"');
+    await expect(resolveBranchHead({ repositoryUrl: repo.url, branch: 'bad..name' })).rejects.toBeInstanceOf(GitInputError);
+    await expect(resolveBranchHead({ repositoryUrl: 'ext::sh -c id', branch: 'main' })).rejects.toBeInstanceOf(GitInputError);
+    const missingRepo = await resolveBranchHead({ repositoryUrl: join(scratch, 'nowhere'), branch: 'main' }).catch((e: unknown) => e);
+    expect(missingRepo).toBeInstanceOf(GitError);
+    expect((missingRepo as Error).message).toMatch(/^Could not read repository .*does not appear to be a git repository/s);
+  });
+});
+
 describe('checkoutCommit', () => {
+  it('returns the message and author of the commit it checked out', async () => {
+    const dir = join(scratch, 'checkout-details');
+    const result = await checkoutCommit({ repositoryUrl: repo.url, sha: firstSha, dir });
+    expect(result).toMatchObject({ sha: firstSha, author: { name: 'Gantry Test', email: 'test@gantry.invalid' } });
+    expect(result.message.length).toBeGreaterThan(0);
+    expect(Number.isNaN(Date.parse(result.authoredAt))).toBe(false);
+  });
+
   it('checks out exactly the requested commit, even when the branch has moved on', async () => {
     const dir = join(scratch, 'checkout-first');
     const result = await checkoutCommit({ repositoryUrl: repo.url, sha: firstSha, dir });
@@ -137,5 +181,106 @@ describe('checkoutCommit', () => {
       /aborted/,
     );
     expect(await readdir(dir)).toEqual([]);
+  });
+});
+
+describe('RepositoryCache', () => {
+  const sameFiles = async (a: string, b: string) => {
+    const list = async (dir: string) => (await readdir(dir, { recursive: true })).filter((p) => !p.startsWith('.git')).sort();
+    expect(await list(a)).toEqual(await list(b));
+    for (const path of await list(a)) {
+      const [left, right] = await Promise.all([readFile(join(a, path)).catch(() => null), readFile(join(b, path)).catch(() => null)]);
+      expect(left?.equals(right ?? Buffer.alloc(0)) ?? right === null).toBe(true);
+    }
+  };
+
+  it('fetches a commit once, then checks it out from the cache; the checkout is a clean git work tree at the commit', async () => {
+    const cache = new RepositoryCache(join(scratch, 'cache-a'));
+    const first = await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'cached-1') });
+    const second = await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'cached-2') });
+    expect(first.source).toBe('fetched');
+    expect(second.source).toBe('cache');
+    expect(second).toMatchObject({ sha: repo.sha, author: { name: 'Gantry Test', email: 'test@gantry.invalid' } });
+    expect(second.message).toBe(first.message);
+    const direct = join(scratch, 'cached-direct');
+    await checkoutCommit({ repositoryUrl: repo.url, sha: repo.sha, dir: direct });
+    await sameFiles(join(scratch, 'cached-2'), direct);
+    expect((await gitIn(join(scratch, 'cached-2'), 'rev-parse', 'HEAD')).trim()).toBe(repo.sha);
+    expect(await gitIn(join(scratch, 'cached-2'), 'status', '--porcelain')).toBe('');
+    expect((await gitIn(join(scratch, 'cached-2'), 'log', '--format=%s')).trim()).toBe(first.message);
+
+    // An older commit: fetched into the same cache, exactly that commit's files.
+    const old = await cache.checkout({ repositoryUrl: repo.url, sha: firstSha, dir: join(scratch, 'cached-old') });
+    expect(old.source).toBe('fetched');
+    expect(await readFile(join(scratch, 'cached-old/infra/main.tf'), 'utf8')).toBe('# v1\n');
+  });
+
+  it('keeps files, modes and symbolic links as a clone does', async () => {
+    const special = await createGitRepoFixture({ files: { 'run.sh': '#!/bin/sh\necho hi\n', 'dir/file.txt': 'x\n' } });
+    try {
+      await gitIn(special.path, 'update-index', '--chmod=+x', 'run.sh');
+      await exec('ln', ['-s', 'dir/file.txt', join(special.path, 'link')]);
+      await gitIn(special.path, 'add', 'link');
+      await exec('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'modes'], { cwd: special.path });
+      const sha = (await gitIn(special.path, 'rev-parse', 'HEAD')).trim();
+      const cache = new RepositoryCache(join(scratch, 'cache-modes'));
+      await cache.checkout({ repositoryUrl: special.url, sha, dir: join(scratch, 'modes-1') });
+      const { source } = await cache.checkout({ repositoryUrl: special.url, sha, dir: join(scratch, 'modes-2') });
+      expect(source).toBe('cache');
+      const { lstat, readlink } = await import('node:fs/promises');
+      expect((await lstat(join(scratch, 'modes-2/run.sh'))).mode & 0o111).not.toBe(0);
+      expect((await lstat(join(scratch, 'modes-2/dir/file.txt'))).mode & 0o111).toBe(0);
+      expect(await readlink(join(scratch, 'modes-2/link'))).toBe('dir/file.txt');
+    } finally {
+      await special.cleanup();
+    }
+  });
+
+  it('never serves a commit fetched with one set of credentials to a checkout with others', async () => {
+    const cache = new RepositoryCache(join(scratch, 'cache-creds'));
+    const withToken = { kind: 'https-token', token: 'token-a' } as const;
+    expect((await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'creds-1'), credentials: withToken })).source).toBe('fetched');
+    expect((await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'creds-2'), credentials: withToken })).source).toBe('cache');
+    expect((await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'creds-3') })).source).toBe('fetched');
+    expect(
+      (await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'creds-4'), credentials: { kind: 'https-token', token: 'token-b' } })).source,
+    ).toBe('fetched');
+  });
+
+  it('serves concurrent checkouts of one missing commit', async () => {
+    const cache = new RepositoryCache(join(scratch, 'cache-concurrent'));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((i) => cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, `concurrent-${i}`) })),
+    );
+    expect(results.map((r) => r.sha)).toEqual([repo.sha, repo.sha, repo.sha, repo.sha]);
+    for (const i of [1, 2, 3]) await sameFiles(join(scratch, 'concurrent-0'), join(scratch, `concurrent-${i}`));
+  });
+
+  it('falls back to a direct checkout when the cache is damaged, and reports a missing commit as git does', async () => {
+    const cacheDir = join(scratch, 'cache-damaged');
+    const cache = new RepositoryCache(cacheDir);
+    await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'damaged-1') });
+    const [entry] = await readdir(cacheDir);
+    await rm(join(cacheDir, entry!, 'objects'), { recursive: true, force: true });
+    await writeFile(join(cacheDir, entry!, 'objects'), 'not a directory');
+    const result = await cache.checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'damaged-2') });
+    expect(result.source).toBe('direct');
+    expect(result.cacheProblem).toBeTruthy();
+    await sameFiles(join(scratch, 'damaged-1'), join(scratch, 'damaged-2'));
+
+    const missing = await new RepositoryCache(join(scratch, 'cache-missing'))
+      .checkout({ repositoryUrl: repo.url, sha: 'b'.repeat(40), dir: join(scratch, 'missing') })
+      .catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(GitError);
+    expect((missing as Error).message).toContain(`Could not fetch commit ${'b'.repeat(40)}`);
+  });
+
+  it('stops when aborted, without falling back', async () => {
+    const controller = new AbortController();
+    controller.abort();
+    const error = await new RepositoryCache(join(scratch, 'cache-abort'))
+      .checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'abort'), signal: controller.signal })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(GitAbortedError);
   });
 });

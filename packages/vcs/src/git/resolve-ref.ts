@@ -1,7 +1,8 @@
 import { GitBranchNotFoundError, GitError, GitInputError } from './errors.ts';
 import { createGitEnvironment, type GitCredentials } from './git-environment.ts';
 import { classifyRepositoryUrl, redactUrl, type RepositoryUrlKind } from './repository-url.ts';
-import { runGit } from './run-git.ts';
+import { readCommitDetails, type CommitDetails } from './commit-details.ts';
+import { runGit, type RunGitOptions } from './run-git.ts';
 
 export interface ResolveRefInput {
   repositoryUrl: string;
@@ -12,27 +13,14 @@ export interface ResolveRefInput {
   timeoutMs?: number;
 }
 
-export interface CommitAuthor {
-  name: string;
-  email: string;
-}
-
-export interface ResolvedCommit {
-  sha: string;
-  /** First line of the commit message. */
-  message: string;
-  /** Whole commit message, trimmed. */
-  fullMessage: string;
-  author: CommitAuthor;
-  /** Author date, ISO 8601. */
-  authoredAt: string;
-}
+/** A branch head with its message and author. */
+export type ResolvedCommit = CommitDetails;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** Normalizes and checks a branch name (`main`, `refs/heads/main`); git's own rules decide. */
 async function normalizeBranch(branch: string, env: Record<string, string>, cwd: string): Promise<string> {
-  const name = branch.startsWith('refs/heads/') ? branch.slice('refs/heads/'.length) : branch;
+  const name = plainBranchName(branch);
   if (name.length === 0 || name.startsWith('-')) {
     throw new GitInputError(`Branch name is not valid: "${branch}"`);
   }
@@ -52,39 +40,80 @@ export function shallowFetchArgs(kind: RepositoryUrlKind, withoutTrees: boolean)
   return args;
 }
 
+/** Runs `git ls-remote` for exactly `refs/heads/<branch>` and returns the SHA it points at. */
+async function lsRemoteBranch(input: ResolveRefInput, options: RunGitOptions, git: { env: Record<string, string>; home: string }): Promise<{ sha: string; branch: string }> {
+  const shownUrl = redactUrl(input.repositoryUrl);
+  // The name check and the network round trip run side by side (after `--`, a bad name is only a
+  // pattern that matches nothing); a bad name stops the listing.
+  const stopListing = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, stopListing.signal]) : stopListing.signal;
+  const listing = runGit(['ls-remote', '--', input.repositoryUrl, `refs/heads/${plainBranchName(input.branch)}`], { ...options, signal });
+  listing.catch(() => undefined);
+  let branch: string;
+  try {
+    branch = await normalizeBranch(input.branch, git.env, git.home);
+  } catch (error) {
+    stopListing.abort();
+    await listing.catch(() => undefined);
+    throw error;
+  }
+  const ref = `refs/heads/${branch}`;
+  let stdout: string;
+  try {
+    stdout = (await listing).stdout;
+  } catch (error) {
+    throw withContext(error, `Could not read repository ${shownUrl}`);
+  }
+  const line = stdout
+    .split('\n')
+    .map((entry) => entry.split('\t'))
+    .find(([, name]) => name === ref);
+  const sha = line?.[0];
+  if (!sha) throw new GitBranchNotFoundError(branch, shownUrl);
+  return { sha, branch };
+}
+
+function plainBranchName(branch: string): string {
+  return branch.startsWith('refs/heads/') ? branch.slice('refs/heads/'.length) : branch;
+}
+
+function gitOptions(input: ResolveRefInput, git: { env: Record<string, string>; home: string; secrets: string[] }): RunGitOptions {
+  const shownUrl = redactUrl(input.repositoryUrl);
+  return {
+    env: git.env,
+    cwd: git.home,
+    signal: input.signal,
+    timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    redact: [...git.secrets, input.repositoryUrl === shownUrl ? '' : input.repositoryUrl],
+  };
+}
+
+/**
+ * The SHA at the head of `branch`, from one `git ls-remote` (nothing is downloaded). This is what a
+ * run records when it is triggered; its message and author are read later from the checkout.
+ */
+export async function resolveBranchHead(input: ResolveRefInput): Promise<{ sha: string }> {
+  classifyRepositoryUrl(input.repositoryUrl);
+  const git = await createGitEnvironment(input.credentials);
+  try {
+    const { sha } = await lsRemoteBranch(input, gitOptions(input, git), git);
+    return { sha };
+  } finally {
+    await git.dispose();
+  }
+}
+
 /**
  * Finds the commit at the head of `branch` (git ls-remote), then fetches that one commit object to
- * read its message and author. A run records this SHA at trigger time.
+ * read its message and author. Costs a fetch: when only the SHA is needed, use resolveBranchHead.
  */
 export async function resolveRef(input: ResolveRefInput): Promise<ResolvedCommit> {
   const kind = classifyRepositoryUrl(input.repositoryUrl);
   const shownUrl = redactUrl(input.repositoryUrl);
   const git = await createGitEnvironment(input.credentials);
-  const redact = [...git.secrets, input.repositoryUrl === shownUrl ? '' : input.repositoryUrl];
-  const options = {
-    env: git.env,
-    cwd: git.home,
-    signal: input.signal,
-    timeoutMs: input.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    redact,
-  };
+  const options = gitOptions(input, git);
   try {
-    const branch = await normalizeBranch(input.branch, git.env, git.home);
-    const ref = `refs/heads/${branch}`;
-
-    let listing: string;
-    try {
-      listing = (await runGit(['ls-remote', '--', input.repositoryUrl, ref], options)).stdout;
-    } catch (error) {
-      throw withContext(error, `Could not read repository ${shownUrl}`);
-    }
-    const line = listing
-      .split('\n')
-      .map((entry) => entry.split('\t'))
-      .find(([, name]) => name === ref);
-    const sha = line?.[0];
-    if (!sha) throw new GitBranchNotFoundError(branch, shownUrl);
-
+    const { sha, branch } = await lsRemoteBranch(input, options, git);
     const repoDir = `${git.home}/repo`;
     await runGit(['init', '--quiet', '--bare', repoDir], options);
     const inRepo = { ...options, cwd: repoDir };
@@ -93,16 +122,7 @@ export async function resolveRef(input: ResolveRefInput): Promise<ResolvedCommit
     } catch (error) {
       throw withContext(error, `Could not fetch commit ${sha} of branch "${branch}" from ${shownUrl}`);
     }
-    const { stdout } = await runGit(['log', '-1', '--format=%H%x00%an%x00%ae%x00%aI%x00%B', sha], inRepo);
-    const [fetchedSha, name, email, authoredAt, body] = stdout.split('\0');
-    const fullMessage = (body ?? '').trim();
-    return {
-      sha: fetchedSha ?? sha,
-      message: fullMessage.split('\n')[0] ?? '',
-      fullMessage,
-      author: { name: name ?? '', email: email ?? '' },
-      authoredAt: authoredAt ?? '',
-    };
+    return await readCommitDetails(sha, inRepo);
   } finally {
     await git.dispose();
   }
