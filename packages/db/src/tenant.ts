@@ -1,5 +1,6 @@
 import { DomainError } from '@gantry/domain';
 import type { PrismaClient } from './generated/prisma/client.ts';
+import { tenantSessionSql } from './tenant-session.ts';
 
 /**
  * Tenant scoping, in one place. `forAccount(prisma, accountId)` returns a handle whose model
@@ -7,8 +8,13 @@ import type { PrismaClient } from './generated/prisma/client.ts';
  * `accountId: db.accountId` in create data so Prisma's types stay exact; any other value is refused),
  * refuse to move a row to another account, and check every returned row (including included
  * relations) belongs to the account. The handle exposes no raw SQL and no model outside the
- * tenant's data. Second line of defence below it: every reference between tenant rows is a
- * composite foreign key (id, accountId), so the database refuses cross-account rows too.
+ * tenant's data.
+ *
+ * Second line of defence, in the database: every query of the handle runs in a transaction that
+ * switches to the `gantry_tenant` role with `app.account_id` set (see tenant-session.ts), and
+ * row-level security policies on every tenant table hide and refuse other accounts' rows even if a
+ * filter above was wrong. Every reference between tenant rows is also a composite foreign key
+ * (id, accountId), so the database refuses cross-account links.
  */
 
 /** Models whose rows belong to one account, by their Prisma model name. */
@@ -124,7 +130,36 @@ function scopeArgs(model: string, operation: string, args: AnyArgs, accountId: s
   throw new TenantScopeViolation(`operation ${operation} is not available through a tenant handle`);
 }
 
-function scopedExtension(prisma: PrismaClient, accountId: string) {
+/**
+ * `standalone`: each operation runs in its own tenant transaction (session settings, then the
+ * operation on the transaction's client). `in-transaction`: the caller's interactive transaction
+ * already is a tenant transaction.
+ */
+type ExtensionMode = 'standalone' | 'in-transaction';
+
+/** How long a standalone operation may wait for a connection and run (large log reads included). */
+const STANDALONE_TRANSACTION = { maxWait: 10_000, timeout: 60_000 } as const;
+
+/** `Stack` → `stack`: the delegate of a model on a client. */
+const delegateKey = (model: string) => model.charAt(0).toLowerCase() + model.slice(1);
+
+function scopedExtension(prisma: PrismaClient, accountId: string, mode: ExtensionMode) {
+  const session = tenantSessionSql(accountId);
+  /**
+   * Runs one (already scoped) operation. Standalone: an interactive transaction on the raw client,
+   * where the operation is dispatched again to the transaction's own delegate (cheaper in Prisma 7
+   * than a batch transaction, and the extension is not re-entered).
+   */
+  const run = (model: string, operation: string, args: unknown, query: (args: never) => Promise<unknown>): Promise<unknown> => {
+    if (mode === 'in-transaction') return query(args as never);
+    return prisma.$transaction(async (tx) => {
+      await tx.$executeRaw(session);
+      const delegate = (tx as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>)[delegateKey(model)];
+      const method = delegate?.[operation];
+      if (!method) throw new TenantScopeViolation(`operation ${model}.${operation} is not available through a tenant handle`);
+      return method.call(delegate, args);
+    }, STANDALONE_TRANSACTION);
+  };
   return prisma.$extends({
     name: 'gantry-tenant-scope',
     query: {
@@ -135,11 +170,11 @@ function scopedExtension(prisma: PrismaClient, accountId: string) {
               throw new TenantScopeViolation(`a tenant handle may only append to ${model}`);
             const a = args as AnyArgs;
             const data = Array.isArray(a.data) ? a.data.map((row) => scopeData(row, accountId)) : scopeData(a.data, accountId);
-            return query({ ...a, data } as typeof args);
+            return run(model, operation, { ...a, data }, query);
           }
           if (model !== 'Account' && !TENANT_MODELS.has(model))
             throw new TenantScopeViolation(`${model} is not account data; a tenant handle cannot reach it`);
-          const result = await query(scopeArgs(model, operation, args as AnyArgs, accountId) as typeof args);
+          const result = await run(model, operation, scopeArgs(model, operation, args as AnyArgs, accountId), query);
           if (model === 'Account') {
             const rows = Array.isArray(result) ? result : [result];
             for (const row of rows)
@@ -211,29 +246,40 @@ function pickModels(client: Scoped): TenantModels & { outbox: TenantOutbox } {
   };
 }
 
-const extensionCache = new WeakMap<PrismaClient, Map<string, Scoped>>();
+interface ScopedClients {
+  standalone: Scoped;
+  inTransaction: Scoped;
+}
+
+const extensionCache = new WeakMap<PrismaClient, Map<string, ScopedClients>>();
+
+function scopedClients(prisma: PrismaClient, accountId: string): ScopedClients {
+  let perClient = extensionCache.get(prisma);
+  if (!perClient) extensionCache.set(prisma, (perClient = new Map()));
+  let clients = perClient.get(accountId);
+  if (!clients) {
+    clients = { standalone: scopedExtension(prisma, accountId, 'standalone'), inTransaction: scopedExtension(prisma, accountId, 'in-transaction') };
+    // Bounded: a long-lived process touching many accounts should not keep every extension alive.
+    if (perClient.size > 1000) perClient.clear();
+    perClient.set(accountId, clients);
+  }
+  return clients;
+}
 
 /** The tenant-scoped data handle: the only way use-cases read and write account data. */
 export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
   if (typeof accountId !== 'string' || accountId.length === 0) throw new TenantScopeViolation('accountId is required');
-  let perClient = extensionCache.get(prisma);
-  if (!perClient) extensionCache.set(prisma, (perClient = new Map()));
-  let client = perClient.get(accountId);
-  if (!client) {
-    client = scopedExtension(prisma, accountId);
-    // Bounded: a long-lived process touching many accounts should not keep every extension alive.
-    if (perClient.size > 1000) perClient.clear();
-    perClient.set(accountId, client);
-  }
-  const scoped = client;
+  const { standalone, inTransaction } = scopedClients(prisma, accountId);
   return {
     accountId,
-    ...pickModels(scoped),
+    ...pickModels(standalone),
     transaction(fn, options) {
-      return scoped.$transaction(
+      return inTransaction.$transaction(
         async (tx) => {
           const txClient = tx as unknown as Scoped;
           const rawTx = tx as unknown as PrismaClient;
+          // Row-level security for the rest of this transaction.
+          await rawTx.$executeRaw(tenantSessionSql(accountId));
           const handle: TenantTx = {
             accountId,
             ...pickModels(txClient),

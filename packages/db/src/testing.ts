@@ -102,3 +102,6 @@ export async function createTestDatabase(prefix = 'gantry_test'): Promise<TestDa
     drop: () => withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
   };
 }
+
+// Row-level security without the first line of defence, for tests and measurements only.
+export { withTenantSession } from './tenant-session.ts';
