@@ -73,13 +73,25 @@ export class PolicyEvalError extends PolicyError {
   }
 }
 
-/** The evaluation ran out of time, steps, or output size. */
+export type BudgetKind = 'time' | 'steps' | 'depth' | 'output' | 'memory';
+
+/**
+ * The evaluation ran out of time, steps, nesting depth or output size, or (in the sandbox) of
+ * memory.
+ */
 export class PolicyBudgetError extends PolicyEvalError {
   constructor(
-    readonly budget: 'time' | 'steps' | 'depth' | 'output',
+    readonly budget: BudgetKind,
     detail: string,
   ) {
     super('eval_budget_error', detail);
+  }
+}
+
+/** The policy sandbox could not run an evaluation (worker failed to start, crashed, or was closed). */
+export class PolicySandboxError extends PolicyError {
+  constructor(message: string) {
+    super('policy_sandbox_error', message);
   }
 }
 

@@ -14,12 +14,19 @@ import { type RunResult, runQuery } from './eval/evaluate.ts';
 import type { Budget } from './eval/context.ts';
 import type { RegoVersion } from './syntax/ast.ts';
 import { PolicyBudgetError, PolicyCompileError, PolicyEvalError } from './errors.ts';
+import { spaceliftBuiltins } from './builtins/spacelift.ts';
 
 export * from './errors.ts';
 export * from './value.ts';
 export type { Budget } from './eval/context.ts';
 export { DEFAULT_BUDGET } from './eval/context.ts';
 export { formatValue } from './format.ts';
+export { createPolicySandbox, type PolicySandbox, type PolicySandboxOptions, type SandboxEvaluateOptions, type SandboxEvaluationResult, type SandboxPolicy } from './sandbox/sandbox.ts';
+export type { PolicySource } from './sandbox/protocol.ts';
+export * from './budgets.ts';
+export { sanitizeValue, spaceliftBuiltins } from './builtins/spacelift.ts';
+export type { BuiltinContext, BuiltinDef, BuiltinImpl } from './builtins/types.ts';
+export { BuiltinError, BuiltinHaltError, BuiltinTypeError } from './builtins/types.ts';
 export { runPolicyTests, formatTestReport, type PolicyTestFile, type PolicyTestReport, type PolicyTestResult, type RunPolicyTestsOptions } from './testing/runner.ts';
 
 export interface PolicyModule {
@@ -34,7 +41,12 @@ export interface CompilePolicyOptions {
   regoVersion?: RegoVersion;
   /** Enable OPA's experimental `and` / `or` keywords. */
   experimentalKeywords?: boolean;
-  /** Extra builtins (e.g. Spacelift's `sanitized`), by name. */
+  /**
+   * Spacelift's helper functions (`sanitized`), which Gantry's policy types offer like Spacelift
+   * does. Default true; false compiles plain OPA Rego.
+   */
+  spaceliftHelpers?: boolean;
+  /** Extra builtins by name (they win over Spacelift's helpers; not available in the sandbox). */
   builtins?: ReadonlyMap<string, BuiltinDef>;
   /** Builtins that policies may not call (compile error), e.g. Spacelift's list. */
   disabledBuiltins?: readonly string[];
@@ -48,6 +60,8 @@ export class CompiledPolicy {
     /** @internal */ readonly program: CompiledProgram,
     /** @internal */ readonly compiler: Compiler,
     readonly regoVersion: RegoVersion,
+    /** What it was compiled from (the sandbox recompiles it inside its workers). */
+    readonly source: Readonly<CompilePolicyOptions>,
   ) {}
 
   /** Compiles (once) and returns a query. Throws PolicyCompileError. */
@@ -70,13 +84,16 @@ export class CompiledPolicy {
 /** Parses and compiles Rego modules. Throws PolicyCompileError (with every error found). */
 export function compilePolicy(opts: CompilePolicyOptions): CompiledPolicy {
   const regoVersion = opts.regoVersion ?? 'v1';
+  const helpers = opts.spaceliftHelpers ?? true;
+  let builtins = opts.builtins;
+  if (helpers) builtins = builtins ? new Map([...spaceliftBuiltins, ...builtins]) : spaceliftBuiltins;
   const { program, compiler } = compileModules(opts.modules, {
     regoVersion,
     experimentalKeywords: opts.experimentalKeywords,
-    builtins: opts.builtins,
+    builtins,
     disabledBuiltins: opts.disabledBuiltins,
   });
-  return new CompiledPolicy(program, compiler, regoVersion);
+  return new CompiledPolicy(program, compiler, regoVersion, opts);
 }
 
 export interface EvaluateOptions {
