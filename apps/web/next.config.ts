@@ -13,6 +13,7 @@ const config: NextConfig = {
     '@gantry/domain',
     '@gantry/logs',
     '@gantry/queue',
+    '@gantry/runner',
     '@gantry/ui',
   ],
   // Node-only drivers stay outside the server bundle and are loaded from node_modules at run time.

@@ -17,8 +17,22 @@ const EMPTY_STATE_JSON = JSON.stringify({ version: 4, terraform_version: '1.6.2'
 /** Lines the `long` configuration prints before it blocks on the gate (2 per filler read). */
 export const LONG_CONFIG_FILLER_READS = 150;
 
+/** Lines the `huge` configuration's apply prints (about 200 bytes each with OpenTofu's prefix: ~20 MB). */
+export const HUGE_LOG_LINES = 100_000;
+/** The displayed text of line i (1-based) of the huge output, up to its padding. */
+export const hugeLogLine = (i: number) => `huge log line ${i} =`;
+
 export function e2eStackFiles(): Record<string, string> {
   return {
+    // Project root \`huge\`: applying prints HUGE_LOG_LINES coloured lines (~20 MB of log).
+    'huge/main.tf': `resource "terraform_data" "huge" {
+  input = "a very long log"
+
+  provisioner "local-exec" {
+    command = "awk 'BEGIN { pad = sprintf(\\"%0120d\\", 0); gsub(/0/, \\"=\\", pad); for (i = 1; i <= ${HUGE_LOG_LINES}; i++) printf \\"\\\\033[3%dmhuge log line %d\\\\033[0m %s\\\\n\\", i % 7 + 1, i, pad }'"
+  }
+}
+`,
     // Project root `long`: ~300 log lines while PLANNING, then blocks on the gate. For scrolling.
     'long/empty.tfstate': EMPTY_STATE_JSON,
     'long/main.tf': `variable "gate_path" {

@@ -4,6 +4,7 @@ import { GATE_READING_LINE } from '../support/stack-config.ts';
 
 const distanceFromBottom = (log: Locator) => log.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
 const scrollTop = (log: Locator) => log.evaluate((el) => el.scrollTop);
+const lineCount = async (log: Locator) => Number(await log.getAttribute('data-lines'));
 
 test('a streaming log follows its end until the user scrolls up', async ({ page }) => {
   const user = await signUp(page);
@@ -31,7 +32,13 @@ test('a streaming log follows its end until the user scrolls up', async ({ page 
   // Scrolled up again, new lines arrive and the view stays where the user put it.
   await log.evaluate((el) => el.scrollTo({ top: 0 }));
   await expect(follow).toBeVisible();
+  const before = await lineCount(log);
   await gate.open();
-  await expect(log).toContainText('No changes', { timeout: 60_000 });
+  await expect.poll(() => lineCount(log), { timeout: 60_000 }).toBeGreaterThan(before);
+  await expect(page.getByText(/^\d+ lines$/)).not.toHaveText(`${before} lines`);
   expect(await scrollTop(log)).toBe(0);
+  // Only the lines in view are rendered: the new end is not in the page until the user goes there.
+  await expect(log.getByText(GATE_READING_LINE)).toHaveCount(0);
+  await page.getByRole('button', { name: /^(Follow log|Jump to end)$/ }).click();
+  await expect(log).toContainText('No changes', { timeout: 60_000 });
 });

@@ -5,6 +5,7 @@
 export * from './lib/ansi.ts';
 export * from './lib/cx.ts';
 export * from './lib/format.ts';
+export * from './lib/log-window.ts';
 export * from './lib/plan.ts';
 export * from './lib/run-log.ts';
 export * from './lib/run-state.ts';

@@ -4,6 +4,8 @@ import { RunLog } from '@gantry/ui';
 import { useEffect, useRef, useState } from 'react';
 import { paths } from './paths.ts';
 
+const MIN_RENDER_INTERVAL_MS = 100;
+
 export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unavailable';
 
 export interface RunStateEvent {
@@ -16,7 +18,7 @@ export interface RunStateEvent {
  * Subscribes to a run's event stream (SSE): log chunks accumulate in a RunLog, state changes are
  * handed to `onState`. The browser reconnects by itself after a network error and resumes with
  * Last-Event-ID (the seq of the last chunk), and RunLog drops any chunk it already has. Renders are
- * batched to one per animation frame however fast chunks arrive.
+ * batched (one per animation frame, at most ten a second) however fast chunks arrive.
  */
 export function useRunEvents(accountSlug: string, runId: string, onState: (event: RunStateEvent) => void, onEnd?: () => void) {
   const [log, setLog] = useState(() => new RunLog());
@@ -31,13 +33,32 @@ export function useRunEvents(accountSlug: string, runId: string, onState: (event
     setVersion(0);
     setStatus('connecting');
     const source = new EventSource(paths.runEvents(accountSlug, runId));
+    // One render per animation frame at most, and at most one per MIN_RENDER_INTERVAL_MS: a log
+    // arriving at megabytes a second moves by hundreds of lines per frame, which nobody can read,
+    // and rendering each of those frames would keep the page busy.
     let frame: number | null = null;
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    let lastRender = -Infinity;
     const flush = () => {
       frame = null;
+      lastRender = performance.now();
       setVersion(runLog.version);
     };
     const schedule = () => {
-      if (frame === null) frame = requestAnimationFrame(flush);
+      if (frame !== null || timer !== null) return;
+      const wait = lastRender + MIN_RENDER_INTERVAL_MS - performance.now();
+      if (wait <= 0) frame = requestAnimationFrame(flush);
+      else
+        timer = setTimeout(() => {
+          timer = null;
+          frame = requestAnimationFrame(flush);
+        }, wait);
+    };
+    const cancel = () => {
+      if (frame !== null) cancelAnimationFrame(frame);
+      if (timer !== null) clearTimeout(timer);
+      frame = null;
+      timer = null;
     };
 
     source.addEventListener('open', () => setStatus('live'));
@@ -59,7 +80,7 @@ export function useRunEvents(accountSlug: string, runId: string, onState: (event
     });
     source.addEventListener('end', () => {
       source.close();
-      if (frame !== null) cancelAnimationFrame(frame);
+      cancel();
       flush();
       setStatus('ended');
       handlers.current.onEnd?.();
@@ -70,7 +91,7 @@ export function useRunEvents(accountSlug: string, runId: string, onState: (event
     });
     return () => {
       source.close();
-      if (frame !== null) cancelAnimationFrame(frame);
+      cancel();
     };
   }, [accountSlug, runId]);
 

@@ -142,6 +142,13 @@ export const IconArrowDown = (p: IconProps) => (
     <path d="M12 5v14M5 12l7 7 7-7" />
   </Icon>
 );
+export const IconDownload = (p: IconProps) => (
+  <Icon {...p}>
+    <path d="M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4" />
+    <path d="m7 10 5 5 5-5" />
+    <path d="M12 15V3" />
+  </Icon>
+);
 export const IconLink = (p: IconProps) => (
   <Icon {...p}>
     <path d="M10 13a5 5 0 0 0 7.5.5l3-3a5 5 0 0 0-7-7l-1.7 1.7" />

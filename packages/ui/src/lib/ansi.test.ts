@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ansiStyleToCss, applySgr, paletteToRgb, parseAnsiLine, PLAIN_STYLE, stripAnsi } from './ansi.ts';
+import { ansiEndStyle, ansiStyleKey, ansiStyleToCss, applySgr, displayText, needsAnsiParsing, paletteToRgb, parseAnsiLine, PLAIN_STYLE, stripAnsi } from './ansi.ts';
 
 const ESC = '\x1b';
 
@@ -112,5 +112,30 @@ describe('colours to CSS', () => {
 
   it('combines underline and strikethrough decorations', () => {
     expect(ansiStyleToCss(applySgr(PLAIN_STYLE, '4;9')).textDecoration).toBe('underline line-through');
+  });
+});
+
+describe('line helpers for large logs', () => {
+  it('computes the end style like parseAnsiLine does, without segments', () => {
+    const lines = [`${ESC}[1;31mx`, `a${ESC}[0mb`, `${ESC}[38;2;1;2;3mrgb\rover${ESC}[4m`, 'plain'];
+    let style = PLAIN_STYLE;
+    for (const line of lines) {
+      const expected = parseAnsiLine(line, style).endStyle;
+      expect(ansiEndStyle(line, style)).toEqual(expected);
+      style = expected;
+    }
+  });
+
+  it('gives the displayed text and says when a line needs parsing', () => {
+    expect(displayText(`${ESC}[32m+${ESC}[0m add`)).toBe('+ add');
+    expect(displayText('a\rb\r')).toBe('b');
+    expect(needsAnsiParsing('plain text')).toBe(false);
+    expect(needsAnsiParsing('x\r')).toBe(true);
+  });
+
+  it('keys equal styles equally and plain style as empty', () => {
+    expect(ansiStyleKey(PLAIN_STYLE)).toBe('');
+    expect(ansiStyleKey(applySgr(PLAIN_STYLE, '31'))).toBe(ansiStyleKey(applySgr(PLAIN_STYLE, '1;22;31')));
+    expect(ansiStyleKey(applySgr(PLAIN_STYLE, '31'))).not.toBe(ansiStyleKey(applySgr(PLAIN_STYLE, '32')));
   });
 });

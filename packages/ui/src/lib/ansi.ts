@@ -145,11 +145,7 @@ export function applySgr(style: AnsiStyle, params: string): AnsiStyle {
  * A carriage return inside the line means the rest overwrote the line: keep what follows the last one.
  */
 export function parseAnsiLine(line: string, initial: AnsiStyle = PLAIN_STYLE): { segments: AnsiSegment[]; endStyle: AnsiStyle } {
-  let text = line;
-  const cr = text.lastIndexOf('\r');
-  if (cr !== -1 && cr < text.length - 1) text = text.slice(cr + 1);
-  else if (cr === text.length - 1) text = text.slice(0, cr);
-
+  const text = visiblePart(line);
   const segments: AnsiSegment[] = [];
   let style = initial;
   let last = 0;
@@ -167,6 +163,51 @@ export function parseAnsiLine(line: string, initial: AnsiStyle = PLAIN_STYLE): {
   }
   push(text.slice(last));
   return { segments, endStyle: style };
+}
+
+// What a terminal shows of a line: a carriage return inside it means the rest overwrote it.
+function visiblePart(line: string): string {
+  const cr = line.lastIndexOf('\r');
+  if (cr === -1) return line;
+  return cr === line.length - 1 ? visiblePart(line.slice(0, cr)) : line.slice(cr + 1);
+}
+
+/** True when a line needs parsing to be displayed (it holds an escape sequence or a carriage return). */
+export function needsAnsiParsing(line: string): boolean {
+  return line.includes('\x1b') || line.includes('\r');
+}
+
+/**
+ * The style in effect at the end of a line, without building its segments: what the next line
+ * starts with. Agrees with `parseAnsiLine(line, initial).endStyle`.
+ */
+export function ansiEndStyle(line: string, initial: AnsiStyle = PLAIN_STYLE): AnsiStyle {
+  if (!line.includes('\x1b')) return initial;
+  let text = visiblePart(line);
+  let style = initial;
+  // A full reset makes everything before it irrelevant; tools end most coloured lines with one.
+  const reset = Math.max(text.lastIndexOf('\x1b[0m'), text.lastIndexOf('\x1b[m'));
+  if (reset !== -1) {
+    text = text.slice(text.indexOf('m', reset) + 1);
+    style = PLAIN_STYLE;
+    if (!text.includes('\x1b')) return style;
+  }
+  ESCAPE.lastIndex = 0;
+  for (let m = ESCAPE.exec(text); m !== null; m = ESCAPE.exec(text)) {
+    if (m[2] === 'm') style = applySgr(style, m[1] ?? '');
+  }
+  return style;
+}
+
+/** The text of a line as displayed: escape sequences removed and carriage-return overwrites applied. */
+export function displayText(line: string): string {
+  if (!needsAnsiParsing(line)) return line;
+  return stripAnsi(visiblePart(line));
+}
+
+/** A stable key for a style: equal styles give equal keys (for interning). */
+export function ansiStyleKey(style: AnsiStyle): string {
+  return isPlain(style) ? '' : JSON.stringify(style);
 }
 
 /** Removes every escape sequence: for search and copy. */

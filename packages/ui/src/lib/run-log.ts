@@ -1,9 +1,13 @@
-import { type AnsiSegment, type AnsiStyle, parseAnsiLine, PLAIN_STYLE } from './ansi.ts';
+import { ansiEndStyle, ansiStyleKey, type AnsiSegment, type AnsiStyle, displayText, parseAnsiLine, PLAIN_STYLE } from './ansi.ts';
 
 // A run's log arrives as ONE sequence of chunks (seq 0,1,2,…), each tagged with the run state it
 // was produced in. Chunks may repeat (reconnects, subscribe-then-read) and, rarely, arrive out of
-// order; lines may span chunks. RunLog turns that into per-phase lines with parsed ANSI styles,
-// doing work proportional to the new text only, so a streaming log stays cheap to update.
+// order; lines may span chunks. RunLog turns that into per-phase lines.
+//
+// A log can be 20 MB and hundreds of thousands of lines, so lines are stored compactly: one string
+// per line (a slice of the chunk it came from, not a copy) and the ANSI style each line starts
+// with as an index into a small table of distinct styles. Styled segments are parsed only for the
+// lines on screen (`segments(i)`), and work on arrival is proportional to the new text.
 
 export interface LogChunk {
   seq: number;
@@ -11,20 +15,40 @@ export interface LogChunk {
   text: string;
 }
 
-export interface LogLine {
-  /** 1-based line number within its phase. */
-  n: number;
-  segments: AnsiSegment[];
-  /** The text without escape sequences, for search and copy. */
-  plain: string;
+/** A read-only snapshot of one phase's lines. Cheap to take; unchanged lines keep their text. */
+export interface LogLines {
+  /** Number of lines, the unterminated last line included. */
+  readonly length: number;
+  /** Lines before this index are complete and will not change (until `generation` changes). */
+  readonly stable: number;
+  /** The phase log this snapshot was taken from: snapshots of one phase share it. */
+  readonly origin: object;
+  /** Bumped when the phase was rebuilt (a chunk arrived out of order): cached results are stale. */
+  readonly generation: number;
+  /** Longest displayed line, in characters (escape sequences excluded). */
+  readonly maxLength: number;
+  /** The line as received (escape sequences included); index is 0-based. */
+  raw(index: number): string;
+  /** The line as displayed: escape sequences removed, carriage-return overwrites applied. */
+  plain(index: number): string;
+  /** The ANSI style in effect at the start of the line (styles carry across lines). */
+  startStyle(index: number): AnsiStyle;
+  /** The line's styled segments, parsed now. */
+  segments(index: number): AnsiSegment[];
 }
 
 class PhaseLog {
   readonly chunks: LogChunk[] = [];
-  private complete: LogLine[] = [];
+  private raws: string[] = [];
+  // Style at the start of each complete line, as an index into `styles` (0 = plain).
+  private startIds = new Uint16Array(1024);
+  private readonly styles: AnsiStyle[] = [PLAIN_STYLE];
+  private readonly styleIds = new Map<string, number>([['', 0]]);
+  private style = 0; // style at the end of the last complete line
   private partial = '';
-  private style: AnsiStyle = PLAIN_STYLE;
-  private snapshot: LogLine[] | null = null;
+  private maxLength = 0;
+  private generation = 0;
+  private snapshot: LogLines | null = null;
 
   add(chunk: LogChunk): void {
     const last = this.chunks[this.chunks.length - 1];
@@ -32,35 +56,103 @@ class PhaseLog {
       this.chunks.push(chunk);
       this.feed(chunk.text);
     } else {
-      // Out of order: insert in place and rebuild this phase (rare, and phases are bounded).
+      // Out of order: insert in place and rebuild this phase (rare: only after a reconnect race).
       const at = this.chunks.findIndex((c) => c.seq > chunk.seq);
       this.chunks.splice(at, 0, chunk);
-      this.complete = [];
+      this.raws = [];
+      this.startIds = new Uint16Array(1024);
+      this.style = 0;
       this.partial = '';
-      this.style = PLAIN_STYLE;
+      this.maxLength = 0;
+      this.generation++;
       for (const c of this.chunks) this.feed(c.text);
     }
     this.snapshot = null;
   }
 
   private feed(text: string): void {
-    const pieces = (this.partial + text).split('\n');
-    this.partial = pieces.pop() ?? '';
-    for (const piece of pieces) this.complete.push(this.parse(piece, true));
-  }
-
-  private parse(raw: string, commit: boolean): LogLine {
-    const { segments, endStyle } = parseAnsiLine(raw, this.style);
-    if (commit) this.style = endStyle;
-    return { n: this.complete.length + 1, segments, plain: segments.map((s) => s.text).join('') };
-  }
-
-  /** Lines so far, the unterminated last line included. Same array until the phase changes. */
-  lines(): LogLine[] {
-    if (!this.snapshot) {
-      this.snapshot = this.partial === '' ? this.complete.slice() : [...this.complete, this.parse(this.partial, false)];
+    let from = 0;
+    let nl = text.indexOf('\n');
+    if (nl === -1) {
+      this.partial += text;
+      return;
     }
+    // The first line may have started in an earlier chunk; the others are slices of this one.
+    this.commit(this.partial + text.slice(0, nl));
+    from = nl + 1;
+    for (nl = text.indexOf('\n', from); nl !== -1; nl = text.indexOf('\n', from)) {
+      this.commit(text.slice(from, nl));
+      from = nl + 1;
+    }
+    this.partial = text.slice(from);
+  }
+
+  private commit(raw: string): void {
+    const index = this.raws.length;
+    if (index === this.startIds.length) {
+      const grown = new Uint16Array(this.startIds.length * 2);
+      grown.set(this.startIds);
+      this.startIds = grown;
+    }
+    this.startIds[index] = this.style;
+    this.raws.push(raw);
+    // A line is never wider than its raw text: most lines need no stripping to know they are not the longest.
+    if (raw.length > this.maxLength) this.maxLength = Math.max(this.maxLength, displayText(raw).length);
+    if (raw.includes('\x1b')) this.style = this.intern(ansiEndStyle(raw, this.styles[this.style]!));
+  }
+
+  private intern(style: AnsiStyle): number {
+    const key = ansiStyleKey(style);
+    let id = this.styleIds.get(key);
+    if (id === undefined) {
+      // More distinct styles than a Uint16 holds would be absurd; fall back to plain.
+      if (this.styles.length >= 0xffff) return 0;
+      id = this.styles.length;
+      this.styles.push(style);
+      this.styleIds.set(key, id);
+    }
+    return id;
+  }
+
+  /** The lines so far, the unterminated last line included. Same object until the phase changes. */
+  lines(): LogLines {
+    if (!this.snapshot) this.snapshot = this.takeSnapshot();
     return this.snapshot;
+  }
+
+  private takeSnapshot(): LogLines {
+    // Captured by value: later appends do not change what this snapshot shows, a rebuild replaces
+    // the arrays instead of mutating them.
+    const raws = this.raws;
+    const startIds = this.startIds;
+    const styles = this.styles;
+    const stable = raws.length;
+    const partial = this.partial;
+    const partialStyle = this.style;
+    const length = stable + (partial === '' ? 0 : 1);
+    const maxLength = Math.max(this.maxLength, partial === '' ? 0 : displayText(partial).length);
+    const check = (index: number) => {
+      if (!Number.isInteger(index) || index < 0 || index >= length) throw new RangeError(`line index ${index} is outside 0..${length - 1}`);
+    };
+    const raw = (index: number) => {
+      check(index);
+      return index < stable ? raws[index]! : partial;
+    };
+    const startStyle = (index: number) => {
+      check(index);
+      return styles[index < stable ? startIds[index]! : partialStyle]!;
+    };
+    return {
+      length,
+      stable,
+      origin: this,
+      generation: this.generation,
+      maxLength,
+      raw,
+      plain: (index) => displayText(raw(index)),
+      startStyle,
+      segments: (index) => parseAnsiLine(raw(index), startStyle(index)).segments,
+    };
   }
 }
 
@@ -98,8 +190,8 @@ export class RunLog {
       .map(([name]) => name);
   }
 
-  lines(state: string): LogLine[] {
-    return this.phases.get(state)?.lines() ?? EMPTY;
+  lines(state: string): LogLines {
+    return this.phases.get(state)?.lines() ?? NO_LOG_LINES;
   }
 
   lineCount(state: string): number {
@@ -107,17 +199,71 @@ export class RunLog {
   }
 }
 
-const EMPTY: LogLine[] = [];
+/** Lines from a whole text (tests, static logs): the same view a streamed phase gives. */
+export function logLinesFromText(text: string): LogLines {
+  const phase = new PhaseLog();
+  phase.add({ seq: 0, state: '', text });
+  return phase.lines();
+}
 
-/** Indexes of lines containing `query` (case-insensitive). An empty query matches nothing. */
-export function findMatches(lines: readonly LogLine[], query: string): number[] {
-  const q = query.toLowerCase();
-  if (q === '') return [];
+/** A phase without output. */
+export const NO_LOG_LINES: LogLines = logLinesFromText('');
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * Indexes of lines whose displayed text contains `query` (case-insensitive), from line `from` up
+ * to `to` (exclusive). An empty query matches nothing.
+ */
+export function findMatches(lines: LogLines, query: string, from = 0, to = lines.length): number[] {
+  if (query === '') return [];
+  const pattern = new RegExp(escapeRegExp(query), 'i');
   const out: number[] = [];
-  lines.forEach((line, i) => {
-    if (line.plain.toLowerCase().includes(q)) out.push(i);
-  });
+  for (let i = from; i < to; i++) if (pattern.test(lines.plain(i))) out.push(i);
   return out;
+}
+
+/**
+ * Search that keeps up with a growing log: the lines already searched are not searched again when
+ * more arrive, only the new ones and the last (possibly unterminated) line.
+ */
+export class IncrementalSearch {
+  private query = '';
+  private origin: object | null = null;
+  private generation = -1;
+  private scanned = 0; // stable lines searched so far
+  private stableMatches: number[] = [];
+  private result: number[] = [];
+  private resultFor: LogLines | null = null;
+
+  /** Indexes of the matching lines of `lines`. Returns the same array while nothing changed. */
+  matches(lines: LogLines, query: string): readonly number[] {
+    if (lines === this.resultFor && query === this.query) return this.result;
+    const sameLog = lines.origin === this.origin && lines.generation === this.generation && lines.stable >= this.scanned;
+    if (sameLog && query !== this.query && this.query !== '' && query.toLowerCase().includes(this.query.toLowerCase())) {
+      // A longer query (the user kept typing) can only match lines the shorter one matched.
+      const pattern = new RegExp(escapeRegExp(query), 'i');
+      this.stableMatches = this.stableMatches.filter((i) => pattern.test(lines.plain(i)));
+      this.query = query;
+    } else if (!sameLog || query !== this.query) {
+      this.query = query;
+      this.origin = lines.origin;
+      this.generation = lines.generation;
+      this.scanned = 0;
+      this.stableMatches = [];
+    }
+    if (lines.stable > this.scanned) {
+      const found = findMatches(lines, query, this.scanned, lines.stable);
+      if (found.length > 0) this.stableMatches = this.stableMatches.concat(found);
+      this.scanned = lines.stable;
+    }
+    const tail = findMatches(lines, query, lines.stable, lines.length);
+    this.result = tail.length > 0 ? this.stableMatches.concat(tail) : this.stableMatches;
+    this.resultFor = lines;
+    return this.result;
+  }
 }
 
 export interface HighlightedSegment extends AnsiSegment {

@@ -12,6 +12,7 @@ import {
   isLogPhase,
   isTerminalState,
   LogViewer,
+  NO_LOG_LINES,
   PlanSummary,
   RelativeTime,
   ResourceChanges,
@@ -78,7 +79,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
   const phases = useMemo(() => log.phaseNames(), [log, version]); // eslint-disable-line react-hooks/exhaustive-deps
   const data = run.data;
   const selected = picked ?? hashPhase ?? defaultPhase(data?.state, phases);
-  const lines = useMemo(() => (selected ? log.lines(selected) : []), [log, selected, version]); // eslint-disable-line react-hooks/exhaustive-deps
+  const lines = useMemo(() => (selected ? log.lines(selected) : NO_LOG_LINES), [log, selected, version]); // eslint-disable-line react-hooks/exhaustive-deps
 
   if (run.isError) {
     const missing = errorCode(run.error) === 'NOT_FOUND';
