@@ -1,3 +1,4 @@
+import { RESERVED_ENVIRONMENT_NAMES } from '@gantry/domain';
 import { describe, expect, it } from 'vitest';
 import { setVariableInput } from './env/variables.ts';
 import { stackInput, stackUpdateInput } from './stacks/stacks.ts';
@@ -65,8 +66,8 @@ describe('stack input rules', () => {
 });
 
 describe('variables and slugs', () => {
-  it('refuses names the runner owns', () => {
-    for (const name of ['PATH', 'HOME', 'TMPDIR', 'TF_CLI_CONFIG_FILE', 'GANTRY_ANYTHING', '1ABC', 'A-B'])
+  it('refuses names the runner owns (the domain’s one list) and malformed names', () => {
+    for (const name of [...RESERVED_ENVIRONMENT_NAMES, 'GANTRY_ANYTHING', '1ABC', 'A-B'])
       expect(setVariableInput.safeParse({ stackId: 's', name, value: 'x', secret: false }).success, name).toBe(false);
     expect(setVariableInput.safeParse({ stackId: 's', name: 'TF_VAR_region', value: 'x', secret: true }).success).toBe(true);
   });

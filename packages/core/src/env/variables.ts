@@ -1,17 +1,11 @@
 import { isRecordNotFound } from '@gantry/db';
-import { DomainError } from '@gantry/domain';
+import { DomainError, isReservedEnvironmentName } from '@gantry/domain';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
 import { assertCanWrite } from '../authz.ts';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { parseInput } from '../validation.ts';
-
-/**
- * Names the runner sets itself for every run (its RESERVED_ENVIRONMENT_NAMES; not imported, so the
- * web app does not pull the runner in); a stack cannot override them.
- */
-const RESERVED: ReadonlySet<string> = new Set(['PATH', 'HOME', 'TMPDIR', 'TF_CLI_CONFIG_FILE', 'TF_IN_AUTOMATION', 'TF_INPUT', 'TF_DATA_DIR']);
 
 export const setVariableInput = z.object({
   stackId: z.string().min(1),
@@ -21,7 +15,7 @@ export const setVariableInput = z.object({
     .min(1, 'Name the variable')
     .max(255)
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use letters, digits and underscores, not starting with a digit')
-    .refine((n) => !RESERVED.has(n) && !n.startsWith('GANTRY_'), 'This name is reserved by Gantry'),
+    .refine((n) => !isReservedEnvironmentName(n), 'This name is reserved by Gantry'),
   value: z.string().max(64 * 1024, 'Values are at most 64 KiB'),
   secret: z.boolean(),
 });

@@ -1,4 +1,5 @@
 import { dirname, join } from 'node:path';
+import { isReservedEnvironmentName } from '@gantry/domain';
 import { RunnerError } from '../errors.ts';
 
 export interface RunVariable {
@@ -24,26 +25,8 @@ export function workspaceLayout(workspaceDir: string): WorkspaceLayout {
   };
 }
 
-/**
- * Variables Gantry sets itself (or that would move the workspace: TF_DATA_DIR must stay .terraform
- * so the archive carries it); a stack variable may not replace them.
- */
-export const RESERVED_ENVIRONMENT_NAMES: ReadonlySet<string> = new Set([
-  'PATH',
-  'HOME',
-  'TMPDIR',
-  'TF_CLI_CONFIG_FILE',
-  'TF_IN_AUTOMATION',
-  'TF_INPUT',
-  'TF_DATA_DIR',
-]);
-
-/** Prefix of the worker's own configuration; never part of a run's environment. */
-export const RESERVED_ENVIRONMENT_PREFIX = 'GANTRY_';
-
-export function isReservedEnvironmentName(name: string): boolean {
-  return RESERVED_ENVIRONMENT_NAMES.has(name) || name.startsWith(RESERVED_ENVIRONMENT_PREFIX);
-}
+// The reserved names are domain rules, shared with core's validation of stack variables.
+export { isReservedEnvironmentName, RESERVED_ENVIRONMENT_NAMES, RESERVED_ENVIRONMENT_PREFIX } from '@gantry/domain';
 
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const SYSTEM_PATH = ['/usr/local/bin', '/usr/bin', '/bin'];
