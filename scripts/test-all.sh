@@ -21,6 +21,8 @@ step "integration tests"
 pnpm test:int
 step "Rego conformance (OPA's own cases; fails below the recorded baseline)"
 pnpm conformance
+step "Rego example policies and their tests"
+pnpm policy:test examples/policies
 step "web build"
 pnpm --filter @gantry/web build
 step "browser end-to-end tests"
