@@ -56,4 +56,5 @@ export const sealContext = {
   envVar: (accountId: string, stackId: string, name: string) => `env:${accountId}:${stackId}:${name}`,
   archive: (accountId: string, runId: string) => `archive:${accountId}:${runId}`,
   state: (accountId: string, stackId: string, version: number) => `state:${accountId}:${stackId}:${version}`,
+  resourceChanges: (accountId: string, runId: string) => `resource-changes:${accountId}:${runId}`,
 };

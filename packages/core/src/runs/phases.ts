@@ -5,6 +5,7 @@ import type { RunPhaseName } from '@gantry/queue';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { loadRunVariables, type RunVariable } from '../env/variables.ts';
+import { sealResourceChanges } from '../plans/resource-changes.ts';
 import { loadCurrentState } from '../state/stack-state.ts';
 import { AfterCommit } from './effects.ts';
 import type { PlanSummary, ResourceChange } from './queries.ts';
@@ -169,7 +170,7 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
           update: {
             hasChanges: outcome.hasChanges,
             planSummary: { add, change, destroy, replace },
-            resourceChanges: outcome.resourceChanges as unknown as Prisma.InputJsonValue,
+            resourceChangesCiphertext: sealResourceChanges(scope.services.secretBox, tx.accountId, runId, outcome.resourceChanges),
             planFileSha256: outcome.planFileSha256,
           },
         },

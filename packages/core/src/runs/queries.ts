@@ -1,6 +1,7 @@
 import { DomainError, isTerminal, statesAccepting, type RunState, type RunType, type TriggerReason } from '@gantry/domain';
 import { z } from 'zod';
 import type { AccountScope } from '../context.ts';
+import { openResourceChanges, type ResourceChange } from '../plans/resource-changes.ts';
 import { parseInput } from '../validation.ts';
 
 export const listRunsInput = z.object({
@@ -16,12 +17,7 @@ export interface PlanSummary {
   replace: number;
 }
 
-export interface ResourceChange {
-  address: string;
-  actions: string[];
-  before: unknown;
-  after: unknown;
-}
+export type { ResourceChange } from '../plans/resource-changes.ts';
 
 export interface RunListItem {
   id: string;
@@ -130,7 +126,7 @@ export async function getRun(scope: AccountScope, runId: string): Promise<RunDet
     })),
     queueReason: run.state === 'QUEUED' ? run.queueReason : null,
     planSummary: (run.planSummary as PlanSummary | null) ?? null,
-    resourceChanges: (run.resourceChanges as ResourceChange[] | null) ?? null,
+    resourceChanges: openResourceChanges(scope.services.secretBox, scope.account.id, run.id, run.resourceChangesCiphertext),
     hasChanges: run.hasChanges,
     confirmedBy: person(run.confirmedById, run.confirmedByName),
     confirmedAt: run.confirmedAt,

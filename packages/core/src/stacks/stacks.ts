@@ -1,5 +1,5 @@
-import { isRecordNotFound, isUniqueViolation, type Stack } from '@gantry/db';
-import { DomainError, LOCK_HOLDING_STATES, type RunState } from '@gantry/domain';
+import { isRecordNotFound, isUniqueViolation, type Stack, type TenantTx } from '@gantry/db';
+import { DomainError, holdsStackLock, LOCK_HOLDING_STATES, type RunState } from '@gantry/domain';
 import { classifyRepositoryUrl, GitInputError } from '@gantry/vcs';
 import { posix } from 'node:path';
 import { z } from 'zod';
@@ -152,37 +152,69 @@ function duplicateName(name: string): DomainError {
 
 export async function listStacks(scope: AccountScope, rawInput?: z.input<typeof stackListInput>): Promise<StackListItem[]> {
   const input = parseInput(stackListInput, rawInput) ?? {};
-  const stacks = await scope.db.stack.findMany({
-    where: {
-      ...(input.search
-        ? {
-            OR: [
-              { name: { contains: input.search, mode: 'insensitive' as const } },
-              { description: { contains: input.search, mode: 'insensitive' as const } },
-              { labels: { has: input.search } },
-            ],
-          }
-        : {}),
-      ...(input.labels?.length ? { labels: { hasEvery: input.labels } } : {}),
-    },
-    orderBy: { name: 'asc' },
-    include: {
-      runs: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1, select: { id: true, state: true, createdAt: true, commitSha: true } },
-    },
+  // One tenant transaction for the few reads (row-level security is set up once).
+  return scope.db.transaction(async (tx) => {
+    const stacks = await tx.stack.findMany({
+      where: {
+        ...(input.search
+          ? {
+              OR: [
+                { name: { contains: input.search, mode: 'insensitive' as const } },
+                { description: { contains: input.search, mode: 'insensitive' as const } },
+                { labels: { has: input.search } },
+              ],
+            }
+          : {}),
+        ...(input.labels?.length ? { labels: { hasEvery: input.labels } } : {}),
+      },
+      orderBy: { name: 'asc' },
+    });
+    const runs = await representativeRuns(tx, stacks);
+    return stacks.map((stack) => ({ ...toStackView(stack), lastRun: runs.get(stack.id) ?? null }));
   });
-  return stacks.map(({ runs, ...stack }) => ({ ...toStackView(stack as Stack), lastRun: runs[0] ?? null }));
 }
 
 export async function getStack(scope: AccountScope, id: string): Promise<StackListItem> {
-  const stack = await scope.db.stack.findUnique({
-    where: { id },
-    include: {
-      runs: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1, select: { id: true, state: true, createdAt: true, commitSha: true } },
-    },
+  return scope.db.transaction(async (tx) => {
+    const stack = await tx.stack.findUnique({ where: { id } });
+    if (!stack) throw DomainError.notFound('Stack', id);
+    const runs = await representativeRuns(tx, [stack]);
+    return { ...toStackView(stack), lastRun: runs.get(stack.id) ?? null };
   });
-  if (!stack) throw DomainError.notFound('Stack', id);
-  const { runs, ...rest } = stack;
-  return { ...toStackView(rest as Stack), lastRun: runs[0] ?? null };
+}
+
+type LastRun = NonNullable<StackListItem['lastRun']>;
+const LAST_RUN_SELECT = { id: true, stackId: true, type: true, state: true, createdAt: true, commitSha: true } as const;
+
+/**
+ * The run that shows each stack's state (`lastRun`): the tracked run or task holding the stack lock;
+ * else the run whose interrupted apply left the stack locked; else the newest tracked run (null if
+ * the stack never had one). A later run that was canceled, or a proposed run, does not hide a run
+ * that holds the stack. Three indexed queries whatever the number of stacks and runs.
+ */
+async function representativeRuns(tx: TenantTx, stacks: readonly Stack[]): Promise<Map<string, LastRun>> {
+  const out = new Map<string, LastRun>();
+  if (stacks.length === 0) return out;
+  const stackIds = stacks.map((s) => s.id);
+  const lockedBy = new Set(stacks.flatMap((s) => (s.lockedByRunId ? [s.lockedByRunId] : [])));
+  const holders = await tx.run.findMany({
+    where: {
+      stackId: { in: stackIds },
+      OR: [{ type: { in: ['TRACKED', 'TASK'] }, state: { in: [...LOCK_HOLDING_STATES] } }, ...(lockedBy.size ? [{ id: { in: [...lockedBy] } }] : [])],
+    },
+    select: LAST_RUN_SELECT,
+  });
+  const newestAt = await tx.run.groupBy({ by: ['stackId'], where: { stackId: { in: stackIds }, type: 'TRACKED' }, _max: { createdAt: true } });
+  const newestKeys = newestAt.flatMap((g) => (g._max.createdAt ? [{ stackId: g.stackId, createdAt: g._max.createdAt }] : []));
+  const newest = newestKeys.length
+    ? await tx.run.findMany({ where: { type: 'TRACKED', OR: newestKeys }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: LAST_RUN_SELECT })
+    : [];
+  const view = (run: (typeof holders)[number]): LastRun => ({ id: run.id, state: run.state, createdAt: run.createdAt, commitSha: run.commitSha });
+  // Later writes win: newest tracked run < run that left the stack locked < current lock holder.
+  for (const run of newest) out.set(run.stackId, view(run));
+  for (const run of holders) if (lockedBy.has(run.id) && !holdsStackLock(run)) out.set(run.stackId, view(run));
+  for (const run of holders) if (holdsStackLock(run)) out.set(run.stackId, view(run));
+  return out;
 }
 
 export async function createStack(scope: AccountScope, rawInput: StackInput): Promise<StackView> {

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AccountScope } from '../context.ts';
+import { discardRun, triggerRun } from '../runs/commands.ts';
+import { createTestAccount, createTestServices, type TestServices } from '../testing.ts';
+import { createStack, getStack, listStacks, unlockStack } from './stacks.ts';
+
+let t: TestServices;
+let scope: AccountScope;
+let counter = 0;
+
+beforeAll(async () => {
+  t = await createTestServices({ resolveCommit: async () => ({ sha: 'c0ffee', message: 'Commit' }) });
+  ({ scope } = await createTestAccount(t.services, 'Stacks'));
+});
+
+afterAll(async () => {
+  await t?.cleanup();
+});
+
+async function newStack() {
+  counter += 1;
+  return createStack(scope, { name: `last-run-${counter}`, repositoryUrl: '/srv/git/infra', branch: 'main' });
+}
+
+/** lastRun as stacks.list and stacks.get show it (they must agree). */
+async function lastRunOf(stackId: string) {
+  const listed = (await listStacks(scope)).find((s) => s.id === stackId)?.lastRun ?? null;
+  const single = (await getStack(scope, stackId)).lastRun;
+  expect(single).toEqual(listed);
+  return listed ? { id: listed.id, state: listed.state } : null;
+}
+
+describe('stacks.list lastRun: the run that represents the stack', () => {
+  it('a stack that never ran, or ran only proposed runs, has none', async () => {
+    const stack = await newStack();
+    expect(await lastRunOf(stack.id)).toBeNull();
+    await triggerRun(scope, { stackId: stack.id, type: 'PROPOSED' });
+    expect(await lastRunOf(stack.id)).toBeNull();
+  });
+
+  it('the lock holder, even when later runs were queued and canceled or proposed', async () => {
+    const stack = await newStack();
+    const holder = await triggerRun(scope, { stackId: stack.id });
+    const queued = await triggerRun(scope, { stackId: stack.id });
+    expect([holder.state, queued.state]).toEqual(['READY', 'QUEUED']);
+    expect(await lastRunOf(stack.id)).toEqual({ id: holder.id, state: 'READY' });
+    await discardRun(scope, queued.id);
+    await triggerRun(scope, { stackId: stack.id, type: 'PROPOSED' });
+    expect(await lastRunOf(stack.id)).toEqual({ id: holder.id, state: 'READY' });
+  });
+
+  it('without a holder: the newest tracked run (not a newer proposed run)', async () => {
+    const stack = await newStack();
+    const first = await triggerRun(scope, { stackId: stack.id });
+    await discardRun(scope, first.id);
+    const second = await triggerRun(scope, { stackId: stack.id });
+    await discardRun(scope, second.id);
+    await triggerRun(scope, { stackId: stack.id, type: 'PROPOSED' });
+    expect(await lastRunOf(stack.id)).toEqual({ id: second.id, state: 'CANCELED' });
+  });
+
+  it('a stack locked by an interrupted apply shows that run until it is unlocked', async () => {
+    const stack = await newStack();
+    const interrupted = await triggerRun(scope, { stackId: stack.id });
+    // What the reaper leaves behind after a lost apply (see reaper.ts).
+    await t.services.prisma.run.update({ where: { id: interrupted.id }, data: { state: 'FAILED', finishedAt: new Date() } });
+    await t.services.prisma.stack.update({ where: { id: stack.id }, data: { lockedReason: 'apply interrupted', lockedByRunId: interrupted.id } });
+    const waiting = await triggerRun(scope, { stackId: stack.id });
+    expect(waiting.state).toBe('QUEUED');
+    expect(await lastRunOf(stack.id)).toEqual({ id: interrupted.id, state: 'FAILED' });
+    await unlockStack(scope, stack.id);
+    expect(await lastRunOf(stack.id)).toEqual({ id: waiting.id, state: 'READY' });
+  });
+
+  it('lists many stacks with the right run each', async () => {
+    const a = await newStack();
+    const b = await newStack();
+    const runA = await triggerRun(scope, { stackId: a.id });
+    const runB1 = await triggerRun(scope, { stackId: b.id });
+    await triggerRun(scope, { stackId: b.id });
+    const list = await listStacks(scope);
+    expect(list.find((s) => s.id === a.id)?.lastRun?.id).toBe(runA.id);
+    expect(list.find((s) => s.id === b.id)?.lastRun?.id).toBe(runB1.id);
+  });
+});
