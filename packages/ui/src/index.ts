@@ -1,5 +1,5 @@
 // @gantry/ui: Gantry's design system. Components use the semantic Tailwind colours defined by the
-// app's theme (bg, subtle, surface, line, fg, muted, accent, accent-fg) and the log palette CSS
+// app's theme (bg, subtle, surface, line, fg, muted, accent for text and borders, accent-solid under accent-fg text) and the log palette CSS
 // variables (--log-bg, --log-fg, --log-gutter, --ansi-0…15); see apps/web/src/app/globals.css.
 
 export * from './lib/ansi.ts';

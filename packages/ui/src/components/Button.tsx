@@ -6,8 +6,8 @@ export type ButtonVariant = 'primary' | 'secondary' | 'danger' | 'ghost' | 'succ
 export type ButtonSize = 'sm' | 'md';
 
 const VARIANTS: Record<ButtonVariant, string> = {
-  primary: 'bg-accent text-accent-fg hover:bg-accent-hover shadow-sm',
-  success: 'bg-emerald-600 text-white hover:bg-emerald-700 shadow-sm',
+  primary: 'bg-accent-solid text-accent-fg hover:bg-accent-hover shadow-sm',
+  success: 'bg-emerald-700 text-white hover:bg-emerald-800 shadow-sm',
   secondary: 'bg-surface text-fg border border-line hover:bg-subtle shadow-xs',
   danger: 'bg-red-600 text-white hover:bg-red-700 shadow-sm',
   ghost: 'text-fg hover:bg-subtle',

@@ -288,7 +288,7 @@ export function LogViewer({ lines, phase, live, status, empty, className, maxScr
             </button>
           ) : null}
           {!follow && lines.length > 0 ? (
-            <button type="button" onClick={jumpToEnd} className="inline-flex items-center gap-1 rounded bg-accent px-1.5 py-0.5 font-medium text-accent-fg hover:bg-accent-hover focus-visible:outline-2 focus-visible:outline-offset-1">
+            <button type="button" onClick={jumpToEnd} className="inline-flex items-center gap-1 rounded bg-accent-solid px-1.5 py-0.5 font-medium text-accent-fg hover:bg-accent-hover focus-visible:outline-2 focus-visible:outline-offset-1">
               <IconArrowDown size={12} />
               {live ? 'Follow log' : 'Jump to end'}
             </button>

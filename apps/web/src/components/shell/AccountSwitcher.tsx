@@ -29,7 +29,7 @@ export function AccountSwitcher({ accounts, current }: { accounts: AccountItem[]
         onClick={() => setOpen((o) => !o)}
         className="flex w-full items-center gap-2 rounded-md border border-line bg-bg px-2 py-1.5 text-left hover:bg-subtle"
       >
-        <span className="flex size-5 shrink-0 items-center justify-center rounded bg-accent text-[11px] font-bold text-accent-fg" aria-hidden="true">
+        <span className="flex size-5 shrink-0 items-center justify-center rounded bg-accent-solid text-[11px] font-bold text-accent-fg" aria-hidden="true">
           {current.name.charAt(0).toUpperCase()}
         </span>
         <span className="min-w-0 flex-1">

@@ -27,18 +27,21 @@ export function AppShell({
 }) {
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="flex shrink-0 flex-col border-b border-line bg-surface md:sticky md:top-0 md:h-screen md:w-56 md:border-r md:border-b-0">
-        <div className="flex items-center gap-2 px-4 pt-3.5 pb-2">
-          <Link href={paths.stacks(current.slug)} className="flex items-center gap-2 font-semibold tracking-tight">
+      {/* Narrow: one row (logo, account, user) above the navigation. Wide: a sidebar. */}
+      <aside className="grid shrink-0 grid-cols-[auto_minmax(0,1fr)_auto] items-center gap-x-1 border-b border-line bg-surface pb-1.5 md:sticky md:top-0 md:flex md:h-screen md:w-56 md:flex-col md:items-stretch md:border-r md:border-b-0 md:pb-0">
+        <div className="flex items-center gap-2 px-3 py-2 md:px-4 md:pt-3.5 md:pb-2">
+          <Link href={paths.stacks(current.slug)} className="flex items-center gap-2 rounded font-semibold tracking-tight">
             <IconLogo size={18} className="text-accent" />
-            Gantry
+            <span className="max-sm:sr-only">Gantry</span>
           </Link>
         </div>
-        <div className="px-2.5 pb-2">
+        <div className="min-w-0 py-1.5 md:px-2.5 md:pt-0 md:pb-2">
           <AccountSwitcher accounts={accounts} current={current} />
         </div>
-        <SidebarNav accountSlug={current.slug} />
-        <div className="mt-auto border-t border-line p-2.5">
+        <div className="col-span-3 row-start-2">
+          <SidebarNav accountSlug={current.slug} />
+        </div>
+        <div className="col-start-3 row-start-1 px-2 md:mt-auto md:border-t md:border-line md:p-2.5">
           <UserMenu user={user} role={current.role} />
         </div>
       </aside>

@@ -46,7 +46,7 @@ export function UserMenu({ user, role }: { user: { name: string; email: string }
   return (
     <div ref={box} className="relative">
       {open ? (
-        <div id={menuId} className="absolute inset-x-0 bottom-full z-30 mb-1 rounded-md border border-line bg-surface p-1 shadow-lg">
+        <div id={menuId} className="absolute top-full right-0 z-30 mt-1 w-60 rounded-md border border-line bg-surface p-1 shadow-lg md:inset-x-0 md:top-auto md:bottom-full md:mt-0 md:mb-1 md:w-auto">
           <div className="px-2 py-1.5">
             <p className="truncate text-sm font-medium">{user.name}</p>
             <p className="truncate text-xs text-muted">{user.email}</p>
@@ -85,14 +85,14 @@ export function UserMenu({ user, role }: { user: { name: string; email: string }
         type="button"
         aria-expanded={open}
         aria-controls={menuId}
-        aria-label={`User menu for ${user.name}`}
         onClick={() => setOpen((o) => !o)}
-        className="flex w-full items-center gap-2 rounded-md px-1.5 py-1.5 text-left hover:bg-subtle"
+        className="flex items-center gap-2 rounded-md px-1.5 py-1.5 text-left hover:bg-subtle md:w-full"
       >
         <span className="flex size-6 shrink-0 items-center justify-center rounded-full bg-subtle text-[10px] font-semibold ring-1 ring-line" aria-hidden="true">
           {initials(user.name)}
         </span>
-        <span className="min-w-0 flex-1">
+        <span className="sr-only">User menu for </span>
+        <span className="min-w-0 flex-1 max-md:sr-only">
           <span className="block truncate text-sm font-medium">{user.name}</span>
           <span className="block truncate text-[11px] text-muted">{user.email}</span>
         </span>

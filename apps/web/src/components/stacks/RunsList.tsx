@@ -67,9 +67,9 @@ export function RunsList({ stackId }: { stackId: string }) {
           <tr className="border-b border-line bg-subtle/60 text-left text-xs text-muted">
             <th scope="col" className="px-3 py-2 font-medium">State</th>
             <th scope="col" className="px-3 py-2 font-medium">Commit</th>
-            <th scope="col" className="px-3 py-2 font-medium">Triggered by</th>
+            <th scope="col" className="px-3 py-2 font-medium max-md:hidden">Triggered by</th>
             <th scope="col" className="px-3 py-2 font-medium">Created</th>
-            <th scope="col" className="px-3 py-2 text-right font-medium">Duration</th>
+            <th scope="col" className="px-3 py-2 text-right font-medium max-sm:hidden">Duration</th>
           </tr>
         </thead>
         <tbody>
@@ -91,18 +91,20 @@ export function RunsList({ stackId }: { stackId: string }) {
                 </td>
                 <td className="max-w-96 px-3 py-2">
                   <Link href={href} className="group flex items-baseline gap-2">
-                    <span className="font-mono text-xs text-muted group-hover:text-accent">{shortSha(run.commitSha)}</span>
+                    <span className="font-mono text-xs text-muted group-hover:text-accent" title={run.commitSha ?? undefined}>
+                      {shortSha(run.commitSha)}
+                    </span>
                     <span className="truncate text-fg group-hover:text-accent group-hover:underline">{commitTitle(run.commitMessage) || 'Open run'}</span>
                   </Link>
                 </td>
-                <td className="px-3 py-2 text-xs whitespace-nowrap">
+                <td className="px-3 py-2 text-xs whitespace-nowrap max-md:hidden">
                   <span className="text-fg">{triggeredByLabel(run)}</span>
                   {run.triggeredBy ? <span className="text-muted"> · {triggerReasonLabel(run.triggerReason).toLowerCase()}</span> : null}
                 </td>
                 <td className="px-3 py-2 text-xs whitespace-nowrap text-muted">
                   <RelativeTime value={run.createdAt} />
                 </td>
-                <td className="px-3 py-2 text-right text-xs whitespace-nowrap text-muted tabular-nums">
+                <td className="px-3 py-2 text-right text-xs whitespace-nowrap text-muted tabular-nums max-sm:hidden">
                   {run.durationMs !== null ? formatDuration(run.durationMs) : !isTerminalState(run.state) ? <Elapsed since={run.createdAt} /> : '—'}
                 </td>
               </tr>

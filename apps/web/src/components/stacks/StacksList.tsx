@@ -100,8 +100,8 @@ export function StacksList() {
         ) : (
           <>
             <div className="flex flex-wrap items-center gap-x-4 gap-y-2">
-              <div className="flex items-center gap-2">
-                <label htmlFor={searchId} className="flex items-center gap-1.5 text-sm font-medium text-muted">
+              <div className="flex w-full items-center gap-2 sm:w-auto">
+                <label htmlFor={searchId} className="flex items-center gap-1.5 text-sm font-medium whitespace-nowrap text-muted">
                   <IconSearch size={14} />
                   Search stacks
                 </label>
@@ -111,7 +111,7 @@ export function StacksList() {
                   value={query}
                   onChange={(e) => update({ query: e.target.value })}
                   placeholder="name, label, branch…"
-                  className="h-7 w-60 rounded-md border border-line bg-surface px-2 text-sm focus:border-accent focus:outline-none"
+                  className="h-7 min-w-0 flex-1 rounded-md border border-line bg-surface px-2 text-sm focus:border-accent focus:outline-2 focus:-outline-offset-1 focus:outline-accent/40 sm:w-60 sm:flex-none"
                 />
               </div>
               {labelOptions.length > 0 ? (
@@ -138,11 +138,11 @@ export function StacksList() {
                 <thead>
                   <tr className="border-b border-line bg-subtle/60 text-left text-xs text-muted">
                     <SortHeader label="Name" column="name" sort={sort} dir={dir} update={update} />
-                    <th scope="col" className="px-3 py-2 font-medium">Labels</th>
+                    <th scope="col" className="px-3 py-2 font-medium max-sm:hidden">Labels</th>
                     <SortHeader label="State" column="state" sort={sort} dir={dir} update={update} />
                     <SortHeader label="Last run" column="lastRun" sort={sort} dir={dir} update={update} />
-                    <SortHeader label="Branch" column="branch" sort={sort} dir={dir} update={update} />
-                    <th scope="col" className="px-3 py-2 font-medium">Commit</th>
+                    <SortHeader label="Branch" column="branch" sort={sort} dir={dir} update={update} className="max-md:hidden" />
+                    <th scope="col" className="px-3 py-2 font-medium max-md:hidden">Commit</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -176,8 +176,10 @@ function SortHeader({
   sort,
   dir,
   update,
+  className,
 }: {
   label: string;
+  className?: string;
   column: StackSortKey;
   sort: StackSortKey;
   dir: SortDirection;
@@ -186,7 +188,7 @@ function SortHeader({
   const active = sort === column;
   const nextDir: SortDirection = active && dir === 'asc' ? 'desc' : active ? 'asc' : column === 'lastRun' ? 'desc' : 'asc';
   return (
-    <th scope="col" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className="px-3 py-2 font-medium">
+    <th scope="col" aria-sort={active ? (dir === 'asc' ? 'ascending' : 'descending') : 'none'} className={cx('px-3 py-2 font-medium', className)}>
       <button
         type="button"
         onClick={() => update({ sort: column, dir: nextDir })}
@@ -205,13 +207,13 @@ function StackTableRow({ stack, accountSlug, selectedLabels, onLabel }: { stack:
   const href = paths.stack(accountSlug, stack.id);
   return (
     <tr className="border-b border-line last:border-0 hover:bg-subtle/60">
-      <td className="max-w-80 px-3 py-2">
+      <td className="max-w-80 min-w-36 px-3 py-2 break-words">
         <Link href={href} className="font-medium text-fg hover:text-accent hover:underline">
           {stack.name}
         </Link>
         {stack.description ? <p className="truncate text-xs text-muted">{stack.description}</p> : null}
       </td>
-      <td className="px-3 py-2">
+      <td className="px-3 py-2 max-sm:hidden">
         <div className="flex max-w-64 flex-wrap gap-1">
           {stack.labels.map((label) => (
             <LabelChip key={label} onClick={() => onLabel(label)} pressed={selectedLabels.includes(label)}>
@@ -230,8 +232,12 @@ function StackTableRow({ stack, accountSlug, selectedLabels, onLabel }: { stack:
         )}
       </td>
       <td className="px-3 py-2 text-xs whitespace-nowrap text-muted">{stack.lastRun ? <RelativeTime value={stack.lastRun.createdAt} /> : '—'}</td>
-      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap">{stack.branch}</td>
-      <td className="px-3 py-2 font-mono text-xs text-muted">{stack.lastRun?.commitSha ? shortSha(stack.lastRun.commitSha) : '—'}</td>
+      <td className="max-w-48 truncate px-3 py-2 font-mono text-xs whitespace-nowrap max-md:hidden" title={stack.branch}>
+        {stack.branch}
+      </td>
+      <td className="px-3 py-2 font-mono text-xs whitespace-nowrap text-muted max-md:hidden">
+        {stack.lastRun?.commitSha ? <span title={stack.lastRun.commitSha}>{shortSha(stack.lastRun.commitSha)}</span> : '—'}
+      </td>
     </tr>
   );
 }
