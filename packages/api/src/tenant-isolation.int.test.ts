@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { TRPCError } from '@trpc/server';
 import { createGitRepoFixture, terraformDataConfig, type GitRepoFixture } from '@gantry/test-support';
 import { createTestServices, type TestServices } from '@gantry/core/testing';
@@ -128,6 +129,25 @@ describe('tenant isolation over the whole AppRouter', () => {
         // Creating in one's own account never touches the other (names are unique per account).
         expect(await codeOf(call(userB, slugB, path, c.input(a))), path).toBe('OK');
       }
+    }
+  });
+
+  it('errors do not tell another account’s ids from ids that never existed', async () => {
+    const ghost: A = { ...a, stackId: randomUUID(), runId: randomUUID(), unconfirmedLikeRunId: randomUUID(), envId: randomUUID() };
+    const ids = [a.stackId, a.runId, a.unconfirmedLikeRunId, a.envId, ghost.stackId, ghost.runId, ghost.unconfirmedLikeRunId, ghost.envId];
+    const seen = async (input: unknown, path: string) => {
+      try {
+        await call(userB, slugB, path, input);
+        return 'OK';
+      } catch (error) {
+        if (!(error instanceof TRPCError)) throw error;
+        return ids.reduce((text, id) => text.split(id).join('<id>'), `${error.code} ${error.message}`);
+      }
+    };
+    for (const path of procedurePaths()) {
+      const c = CASES[path]!;
+      if (c.kind !== 'by-id') continue;
+      expect(await seen(c.input(a), path), path).toBe(await seen(c.input(ghost), path));
     }
   });
 

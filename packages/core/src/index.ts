@@ -14,7 +14,7 @@ export {
   type CoreServices,
   type CoreServicesOptions,
 } from './services.ts';
-export { zodToDomainError, parseInput } from './validation.ts';
+export { zodToDomainError, parseInput, textInput, idInput, MAX_ID_LENGTH } from './validation.ts';
 export {
   signUp,
   signUpInput,
@@ -49,6 +49,8 @@ export {
   deleteVariable,
   loadRunVariables,
   setVariableInput,
+  deleteVariableInput,
+  listVariablesInput,
   type VariableView,
   type RunVariable,
 } from './env/variables.ts';

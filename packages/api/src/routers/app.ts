@@ -4,14 +4,17 @@ import {
   createStack,
   deleteStack,
   deleteVariable,
+  deleteVariableInput,
   discardRun,
   getRun,
   getStack,
+  idInput,
   listMembers,
   listRuns,
   listRunsInput,
   listStacks,
   listVariables,
+  listVariablesInput,
   retryRun,
   setVariableInput,
   setVariable,
@@ -28,7 +31,7 @@ import {
 import { accountProcedure, authedProcedure, publicProcedure, router } from '../trpc.ts';
 
 // Routers are thin: an input schema (shared with core, which validates again) and one use-case call.
-const byId = z.object({ id: z.string().min(1) });
+const byId = z.object({ id: idInput });
 
 export const appRouter = router({
   auth: router({
@@ -50,11 +53,9 @@ export const appRouter = router({
     unlock: accountProcedure.input(byId).mutation(({ ctx, input }) => unlockStack(ctx.scope, input.id)),
   }),
   env: router({
-    list: accountProcedure.input(z.object({ stackId: z.string().min(1) })).query(({ ctx, input }) => listVariables(ctx.scope, input.stackId)),
+    list: accountProcedure.input(listVariablesInput).query(({ ctx, input }) => listVariables(ctx.scope, input.stackId)),
     set: accountProcedure.input(setVariableInput).mutation(({ ctx, input }) => setVariable(ctx.scope, input)),
-    delete: accountProcedure
-      .input(z.object({ stackId: z.string().min(1), id: z.string().min(1) }))
-      .mutation(({ ctx, input }) => deleteVariable(ctx.scope, input)),
+    delete: accountProcedure.input(deleteVariableInput).mutation(({ ctx, input }) => deleteVariable(ctx.scope, input)),
   }),
   runs: router({
     list: accountProcedure.input(listRunsInput).query(({ ctx, input }) => listRuns(ctx.scope, input)),

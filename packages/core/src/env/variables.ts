@@ -5,18 +5,16 @@ import { audit } from '../audit.ts';
 import { assertCanWrite } from '../authz.ts';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
-import { parseInput } from '../validation.ts';
+import { idInput, parseInput, textInput } from '../validation.ts';
 
 export const setVariableInput = z.object({
-  stackId: z.string().min(1),
-  name: z
-    .string()
+  stackId: idInput,
+  name: textInput(255)
     .trim()
     .min(1, 'Name the variable')
-    .max(255)
     .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'Use letters, digits and underscores, not starting with a digit')
     .refine((n) => !isReservedEnvironmentName(n), 'This name is reserved by Gantry'),
-  value: z.string().max(64 * 1024, 'Values are at most 64 KiB'),
+  value: textInput(64 * 1024, 'Values are at most 64 KiB'),
   secret: z.boolean(),
 });
 
@@ -58,8 +56,12 @@ export async function setVariable(scope: AccountScope, rawInput: z.input<typeof 
   return { id: row.id, name: row.name, secret: row.secret, value: row.secret ? null : row.value, updatedAt: row.updatedAt };
 }
 
-export async function deleteVariable(scope: AccountScope, input: { stackId: string; id: string }): Promise<{ id: string }> {
+export const deleteVariableInput = z.object({ stackId: idInput, id: idInput });
+export const listVariablesInput = z.object({ stackId: idInput });
+
+export async function deleteVariable(scope: AccountScope, rawInput: z.input<typeof deleteVariableInput>): Promise<{ id: string }> {
   assertCanWrite(scope);
+  const input = parseInput(deleteVariableInput, rawInput);
   try {
     const row = await scope.db.environmentVariable.delete({ where: { id: input.id, stackId: input.stackId } });
     await audit(scope.db, scope.actor, 'env.delete', { type: 'Stack', id: input.stackId }, { name: row.name });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { audit } from '../audit.ts';
 import { assertCanWrite } from '../authz.ts';
 import type { AccountScope, ResolvedCommitInfo } from '../context.ts';
-import { parseInput } from '../validation.ts';
+import { idInput, parseInput } from '../validation.ts';
 import { AfterCommit } from './effects.ts';
 import { applyRunEvent, applyRunEventInTx, promoteQueuedRuns } from './transition.ts';
 
@@ -12,7 +12,7 @@ import { applyRunEvent, applyRunEventInTx, promoteQueuedRuns } from './transitio
 const RESOLVE_AT_TRIGGER_TIMEOUT_MS = 20_000;
 
 export const triggerRunInput = z.object({
-  stackId: z.string().min(1),
+  stackId: idInput,
   /** Tasks are not runnable yet, so they cannot be triggered. */
   type: z.enum(['TRACKED', 'PROPOSED']).optional(),
 });

@@ -2,11 +2,11 @@ import { DomainError, isTerminal, statesAccepting, type RunState, type RunType, 
 import { z } from 'zod';
 import type { AccountScope } from '../context.ts';
 import { openResourceChanges, type ResourceChange } from '../plans/resource-changes.ts';
-import { parseInput } from '../validation.ts';
+import { idInput, parseInput } from '../validation.ts';
 
 export const listRunsInput = z.object({
-  stackId: z.string().min(1),
-  cursor: z.string().min(1).nullish(),
+  stackId: idInput,
+  cursor: idInput.nullish(),
   limit: z.number().int().min(1).max(100).optional(),
 });
 

@@ -6,14 +6,12 @@ import { z } from 'zod';
 import { audit } from '../audit.ts';
 import { assertAdmin, assertCanWrite } from '../authz.ts';
 import type { AccountScope } from '../context.ts';
-import { parseInput } from '../validation.ts';
+import { idInput, parseInput, textInput } from '../validation.ts';
 import { promoteQueuedRuns } from '../runs/transition.ts';
 
-const repositoryUrl = z
-  .string()
+const repositoryUrl = textInput(2048)
   .trim()
   .min(1, 'Enter the repository URL')
-  .max(2048)
   .superRefine((value, ctx) => {
     try {
       classifyRepositoryUrl(value);
@@ -28,50 +26,41 @@ const repositoryUrl = z
     }
   });
 
-const branch = z
-  .string()
+const branch = textInput(255)
   .trim()
   .min(1, 'Enter a branch')
-  .max(255)
   .refine(
     // git check-ref-format's main rules; the exact check happens when the branch is resolved.
     (b) => !/(^[-/.])|([/.]$)|\.\.|[\s~^:?*[\\\x00-\x1f\x7f]|@\{|\/\/|\.lock$/.test(b),
     'Not a valid branch name',
   );
 
-const projectRoot = z
-  .string()
+const projectRoot = textInput(1024)
   .trim()
-  .max(1024)
   .transform((p) => p.replace(/^\.\/+/, '').replace(/\/+$/, ''))
   .refine((p) => !p.startsWith('/'), 'Use a path relative to the repository root')
   .refine((p) => p === '' || p.split('/').every((part) => part !== '..' && part !== ''), 'Use a path inside the repository (no ".." or empty parts)')
   .transform((p) => (p === '.' ? '' : posix.normalize(p || '.').replace(/^\.$/, '')));
 
-const label = z
-  .string()
+const label = textInput(64, 'Labels are at most 64 characters')
   .trim()
   .min(1, 'Labels cannot be empty')
-  .max(64, 'Labels are at most 64 characters')
   .regex(/^[^\s,]+$/, 'Labels cannot contain spaces or commas');
 
-const description = z.string().trim().max(5000);
+const description = textInput(5000).trim();
 const labels = z
   .array(label)
   .max(50, 'At most 50 labels')
   .transform((list) => [...new Set(list)]);
 const vendor = z.enum(['OPENTOFU', 'TERRAFORM']);
-const vendorVersion = z
-  .string()
+const vendorVersion = textInput(64)
   .trim()
   .regex(/^\d+\.\d+(\.\d+)?([-+][0-9A-Za-z.-]+)?$/, 'Use a version like 1.6.2')
   .nullish()
   .transform((v) => v || null);
-const name = z
-  .string()
+const name = textInput(100)
   .trim()
   .min(1, 'Name the stack')
-  .max(100, 'Use at most 100 characters')
   .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]*$/u, 'Use letters, digits, spaces, dots, dashes and underscores');
 
 export const stackInput = z.object({
@@ -89,7 +78,7 @@ export type StackInput = z.input<typeof stackInput>;
 
 /** Only the fields sent are changed (no defaults here, unlike stackInput). */
 export const stackUpdateInput = z.object({
-  id: z.string().min(1),
+  id: idInput,
   name: name.optional(),
   description: description.optional(),
   labels: labels.optional(),
@@ -103,7 +92,7 @@ export const stackUpdateInput = z.object({
 export type StackUpdateInput = z.input<typeof stackUpdateInput>;
 
 export const stackListInput = z
-  .object({ search: z.string().trim().max(200).optional(), labels: z.array(z.string().trim().min(1)).max(50).optional() })
+  .object({ search: textInput(200).trim().optional(), labels: z.array(textInput(64).trim().min(1)).max(50, 'At most 50 labels').optional() })
   .optional();
 
 export interface StackView {

@@ -3,13 +3,17 @@ import { DomainError } from '@gantry/domain';
 import { z } from 'zod';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password.ts';
 import type { AccountScope, Role, ScopeServices } from '../context.ts';
-import { zodToDomainError } from '../validation.ts';
+import { textInput, zodToDomainError } from '../validation.ts';
 
 export const signUpInput = z.object({
-  email: z.string().trim().toLowerCase().pipe(z.email('Enter a valid email address')).pipe(z.string().max(254)),
+  email: textInput(320)
+    .trim()
+    .toLowerCase()
+    .pipe(z.email('Enter a valid email address'))
+    .pipe(z.string().max(254, 'Use at most 254 characters')),
   password: z.string().min(8, 'Use at least 8 characters').max(1024, 'Use at most 1024 characters'),
-  name: z.string().trim().min(1, 'Enter your name').max(100),
-  accountName: z.string().trim().min(1, 'Name your account').max(100),
+  name: textInput(100).trim().min(1, 'Enter your name'),
+  accountName: textInput(100).trim().min(1, 'Name your account'),
 });
 export type SignUpInput = z.input<typeof signUpInput>;
 
