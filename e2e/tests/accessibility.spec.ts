@@ -76,9 +76,17 @@ test('the main pages have no WCAG 2.1 A/AA violations that axe can find, in both
   await page.getByRole('button', { name: 'terraform_data.greeting' }).click();
   await expect(page.getByRole('rowheader', { name: 'input' })).toBeVisible();
   await expectAccessible(page, 'unconfirmed run with resource changes');
-  await page.getByLabel('Search log').fill('greeting');
-  await expect(page.getByText(/^1 of \d+$/)).toBeVisible();
+  // The log works from the keyboard: Ctrl+F in it goes to its search, Enter steps, Escape clears.
+  await page.getByRole('log').focus();
+  await page.keyboard.press('Control+f');
+  await expect(page.getByLabel('Search log')).toBeFocused();
+  await page.keyboard.type('greeting');
+  await expect(page.getByText(/^1 of [2-9]$/)).toBeVisible();
+  await page.keyboard.press('Enter');
+  await expect(page.getByText(/^2 of [2-9]$/)).toBeVisible();
   await expectAccessible(page, 'log with search matches');
+  await page.getByLabel('Search log').press('Escape');
+  await expect(page.getByLabel('Search log')).toHaveValue('');
 
   await page.getByRole('link', { name: 'a11y-network' }).click();
   await expect(page.getByRole('row').nth(1).getByText('UNCONFIRMED')).toBeVisible();

@@ -370,6 +370,9 @@ const LogRow = memo(function LogRow({ n, top, raw, startStyle, phase, query, cur
       <a
         href={`#${anchor}`}
         aria-label={`Line ${n}`}
+        // Out of the tab order: tabbing through the log would otherwise stop at every visible line.
+        // The log itself is focusable (arrow keys, Page Up/Down, Home/End) and search finds lines.
+        tabIndex={-1}
         onClick={() => onLink(n)}
         style={{ width: gutterWidth }}
         className="sticky left-0 shrink-0 bg-[var(--log-bg)] pr-3 text-right text-[var(--log-gutter)] tabular-nums select-none group-hover:text-[var(--log-fg)] hover:underline focus-visible:outline-2 focus-visible:-outline-offset-2"

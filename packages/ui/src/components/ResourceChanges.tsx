@@ -31,7 +31,7 @@ function Value({ value }: { value: DisplayValue }) {
     case 'unknown':
       return <span className="text-muted italic">(known after apply)</span>;
     default:
-      return <span className="break-all">{value.text}</span>;
+      return <span className="break-words">{value.text}</span>;
   }
 }
 
