@@ -2,6 +2,7 @@ import {
   accountScopeForUser,
   getDefaultCoreServices,
   getMe,
+  rateLimiterFor,
   scopeServices,
   signUp,
   verifyCredentials as verifyCredentialsWith,
@@ -27,16 +28,22 @@ export interface ApiContext {
 export interface CreateContextInput {
   userId: string | null | undefined;
   accountSlug: string | null | undefined;
+  /**
+   * The client's address as the web app sees it (the first x-forwarded-for hop behind a trusted
+   * proxy). Sign-ups are limited per address when it is given.
+   */
+  clientIp?: string | null | undefined;
 }
 
 /** A context factory over explicit services (tests, custom servers). */
 export function createContextFactory(services: CoreServices) {
   const scoped = scopeServices(services);
-  return async ({ userId, accountSlug }: CreateContextInput): Promise<ApiContext> => ({
+  const limiter = rateLimiterFor(services);
+  return async ({ userId, accountSlug, clientIp }: CreateContextInput): Promise<ApiContext> => ({
     userId: userId || null,
     accountSlug: accountSlug || null,
     resolveScope: (uid, slug) => accountScopeForUser(services.prisma, scoped, uid, slug),
-    signUp: (input) => signUp(services.prisma, input),
+    signUp: (input) => signUp(services.prisma, input, { limiter, clientIp: clientIp || null }),
     getMe: (uid) => getMe(services.prisma, uid),
   });
 }
@@ -46,7 +53,21 @@ export function createContext(input: CreateContextInput): Promise<ApiContext> {
   return createContextFactory(getDefaultCoreServices())(input);
 }
 
-/** For Auth.js's Credentials provider. */
-export function verifyCredentials(email: string, password: string): Promise<PublicUser | null> {
-  return verifyCredentialsWith(getDefaultCoreServices().prisma, email, password);
+/**
+ * For Auth.js's Credentials provider. Too many failures for the email (or from `clientIp`) throw a
+ * DomainError with code RATE_LIMITED (message says when to try again): catch it in `authorize` and
+ * throw a CredentialsSignin with its own code so the form can say so.
+ */
+export function verifyCredentials(email: string, password: string, options: { clientIp?: string | null } = {}): Promise<PublicUser | null> {
+  return verifyCredentialsWithServices(getDefaultCoreServices(), email, password, options);
+}
+
+/** verifyCredentials over explicit services (tests, custom servers). */
+export function verifyCredentialsWithServices(
+  services: CoreServices,
+  email: string,
+  password: string,
+  options: { clientIp?: string | null } = {},
+): Promise<PublicUser | null> {
+  return verifyCredentialsWith(services.prisma, email, password, { limiter: rateLimiterFor(services), clientIp: options.clientIp ?? null });
 }

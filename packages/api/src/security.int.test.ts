@@ -1,5 +1,6 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import superjson from 'superjson';
+import { AUTH_RATE_RULES, rateLimiterFor } from '@gantry/core';
 import { createTestServices, type TestServices } from '@gantry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextFactory } from './context.ts';
@@ -21,14 +22,14 @@ interface HttpResult {
   result?: unknown;
 }
 
-async function http(path: string, input: unknown, kind: 'query' | 'mutation' = 'mutation'): Promise<HttpResult> {
+async function http(path: string, input: unknown, kind: 'query' | 'mutation' = 'mutation', clientIp?: string): Promise<HttpResult> {
   const serialized = JSON.stringify(superjson.serialize(input));
   const url = kind === 'query' ? `http://localhost/api/trpc/${path}?input=${encodeURIComponent(serialized)}` : `http://localhost/api/trpc/${path}`;
   const response = await fetchRequestHandler({
     endpoint: '/api/trpc',
     req: new Request(url, kind === 'query' ? { method: 'GET' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: serialized }),
     router: appRouter,
-    createContext: () => createContext({ userId, accountSlug: slug }),
+    createContext: () => createContext({ userId, accountSlug: slug, clientIp }),
   });
   const raw = await response.text();
   const json = JSON.parse(raw) as { error?: Parameters<typeof superjson.deserialize>[0]; result?: { data: Parameters<typeof superjson.deserialize>[0] } };
@@ -126,5 +127,64 @@ describe('secrets never leave the server after they are written', () => {
     const entries = await t.services.prisma.auditEntry.findMany({ where: { accountId, action: 'env.set' } });
     expect(entries.length).toBeGreaterThan(0);
     expect(JSON.stringify(entries.map((e) => e.data))).not.toContain(SECRET);
+  });
+});
+
+describe('sign-up is rate limited per client address', () => {
+  it('answers 429 with when to try again', async () => {
+    const rule = AUTH_RATE_RULES.signUpPerAddress;
+    const limiter = rateLimiterFor(t.services); // the one the API context counts with
+    for (let i = 0; i < rule.max; i++) await limiter.consume(rule, '198.51.100.77');
+    const input = { email: 'flood@example.test', password: 'long enough pw', name: 'F', accountName: 'Flood' };
+    const limited = await http('auth.signUp', input, 'mutation', '198.51.100.77');
+    expect(limited.status).toBe(429);
+    expect(limited.error?.message).toMatch(/^Too many sign-ups from your network; try again in \d+ minutes?$/);
+    expect(limited.error?.data).toMatchObject({ code: 'TOO_MANY_REQUESTS', domainCode: 'RATE_LIMITED' });
+    expect((await http('auth.signUp', input, 'mutation', '198.51.100.78')).status).toBe(200);
+  });
+});
+
+describe('oversized request bodies', () => {
+  it('are refused with 413 before they are parsed, as a tRPC error the client can show', async () => {
+    const { createApiHandler } = await import('./http.ts');
+    const handle = createApiHandler({ endpoint: '/api/trpc', createContext, maxBodyBytes: 64 * 1024 });
+    const post = (body: string, headers: Record<string, string> = {}): Promise<Response> =>
+      handle(new Request('http://localhost/api/trpc/stacks.create', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body }), {
+        userId,
+        accountSlug: slug,
+      });
+    const huge = JSON.stringify(superjson.serialize({ name: 'big', description: 'x'.repeat(100 * 1024), repositoryUrl: '/srv/git/infra', branch: 'main' }));
+    const refused = await post(huge);
+    expect(refused.status).toBe(413);
+    const json = (await refused.json()) as { error: Parameters<typeof superjson.deserialize>[0] };
+    const error = superjson.deserialize(json.error) as { message: string; data: { code: string } };
+    expect(error.message).toBe('The request is larger than 64 KiB; send less data at once');
+    expect(error.data.code).toBe('PAYLOAD_TOO_LARGE');
+
+    // A body without a (truthful) length is counted as it streams.
+    const streamed = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 100; i++) controller.enqueue(new Uint8Array(1024).fill(32));
+        controller.close();
+      },
+    });
+    const chunked = await handle(
+      new Request('http://localhost/api/trpc/stacks.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: streamed, duplex: 'half' } as RequestInit),
+      { userId, accountSlug: slug },
+    );
+    expect(chunked.status).toBe(413);
+
+    expect(await t.services.prisma.stack.count({ where: { name: 'big' } })).toBe(0);
+
+    // Within the limit, the call goes through as usual.
+    const ok = await handle(
+      new Request('http://localhost/api/trpc/stacks.create', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(superjson.serialize({ name: 'via-handler', repositoryUrl: '/srv/git/infra', branch: 'main' })),
+      }),
+      { userId, accountSlug: slug },
+    );
+    expect(ok.status).toBe(200);
   });
 });

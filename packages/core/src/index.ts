@@ -27,7 +27,17 @@ export {
   type SignUpInput,
   type PublicUser,
   type AccountSummary,
+  AUTH_RATE_RULES,
+  type AuthAttemptOptions,
 } from './users/users.ts';
+export {
+  createMemoryRateLimiter,
+  createRedisRateLimiter,
+  rateLimiterFor,
+  type RateLimiter,
+  type RateRule,
+  type RateState,
+} from './users/rate-limit.ts';
 export {
   listStacks,
   getStack,

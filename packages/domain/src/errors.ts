@@ -8,6 +8,7 @@ export const DOMAIN_ERROR_CODES = [
   'UNAUTHENTICATED',
   'INVALID_STATE',
   'PRECONDITION_FAILED',
+  'RATE_LIMITED',
   'UNAVAILABLE',
   'INTERNAL',
 ] as const;
@@ -53,6 +54,11 @@ export class DomainError extends Error {
     return new DomainError('UNAUTHENTICATED', message);
   }
 
+  /** Too many attempts (sign-in, sign-up); `retryAfterSeconds` says when to try again. */
+  static rateLimited(message: string, retryAfterSeconds: number): DomainError {
+    return new DomainError('RATE_LIMITED', message, { retryAfterSeconds });
+  }
+
   static invalidState(rejection: InvalidTransition): DomainError {
     return new DomainError('INVALID_STATE', rejection.message, {
       from: rejection.from,
@@ -75,6 +81,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<DomainErrorCode, number>> = {
   UNAUTHENTICATED: 401,
   INVALID_STATE: 409,
   PRECONDITION_FAILED: 412,
+  RATE_LIMITED: 429,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };

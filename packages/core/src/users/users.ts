@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { dummyPasswordHash, hashPassword, verifyPassword } from '../crypto/password.ts';
 import type { AccountScope, Role, ScopeServices } from '../context.ts';
 import { textInput, zodToDomainError } from '../validation.ts';
+import type { RateLimiter, RateRule } from './rate-limit.ts';
 
 export const signUpInput = z.object({
   email: textInput(320)
@@ -45,10 +46,38 @@ export function slugify(name: string): string {
 /** Slugs that would collide with the web app's own routes. */
 const RESERVED_SLUGS = new Set(['api', 'login', 'logout', 'signup', 'sign-up', 'sign-in', 'settings', 'new', 'static', '_next', 'auth', 'admin']);
 
+/** Brute-force limits. Failed sign-ins count per email and per client address; sign-ups per address. */
+export const AUTH_RATE_RULES = {
+  signInPerEmail: { name: 'signin-email', max: 10, windowMs: 15 * 60_000 },
+  signInPerAddress: { name: 'signin-address', max: 100, windowMs: 15 * 60_000 },
+  signUpPerAddress: { name: 'signup-address', max: 10, windowMs: 60 * 60_000 },
+} as const satisfies Record<string, RateRule>;
+
+export interface AuthAttemptOptions {
+  /** Counts attempts; without it nothing is limited (tests, trusted callers). */
+  limiter?: RateLimiter;
+  /** The client's address as the web app saw it (x-forwarded-for behind a proxy), when known. */
+  clientIp?: string | null;
+}
+
+const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
+const tooMany = (what: string, resetInMs: number) =>
+  DomainError.rateLimited(`${what}; try again in ${minutes(resetInMs)} minute${minutes(resetInMs) === 1 ? '' : 's'}`, Math.ceil(resetInMs / 1000));
+
 /** A new user, admin of a new account (slug derived from the account name, made unique). */
-export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<{ user: PublicUser; account: AccountSummary }> {
+export async function signUp(
+  prisma: PrismaClient,
+  input: SignUpInput,
+  options: AuthAttemptOptions = {},
+): Promise<{ user: PublicUser; account: AccountSummary }> {
   const parsed = signUpInput.safeParse(input);
   if (!parsed.success) throw zodToDomainError(parsed.error);
+  if (options.limiter && options.clientIp) {
+    // Counted before the (deliberately slow) password hash.
+    const rule = AUTH_RATE_RULES.signUpPerAddress;
+    const state = await options.limiter.consume(rule, options.clientIp);
+    if (state.count > rule.max) throw tooMany('Too many sign-ups from your network', state.resetInMs);
+  }
   const { email, password, name, accountName } = parsed.data;
   const passwordHash = await hashPassword(password);
   const base = slugify(accountName);
@@ -76,15 +105,40 @@ export async function signUp(prisma: PrismaClient, input: SignUpInput): Promise<
   throw new DomainError('CONFLICT', 'Could not find a free account address; try another account name', { field: 'accountName' });
 }
 
-/** The user for these credentials, or null. Takes the same time whether or not the email exists. */
-export async function verifyCredentials(prisma: PrismaClient, email: string, password: string): Promise<PublicUser | null> {
-  if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1024) return null;
-  const user = await prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-  if (!user) {
-    await verifyPassword(password, await dummyPasswordHash());
-    return null;
+/**
+ * The user for these credentials, or null. Takes the same time whether or not the email exists.
+ * With a limiter, too many failures for the email (or from the client's address) answer
+ * RATE_LIMITED before any password is checked, whether or not the email exists.
+ */
+export async function verifyCredentials(
+  prisma: PrismaClient,
+  email: string,
+  password: string,
+  options: AuthAttemptOptions = {},
+): Promise<PublicUser | null> {
+  if (typeof email !== 'string' || typeof password !== 'string' || password.length > 1024 || email.length > 320) return null;
+  const normalized = email.trim().toLowerCase();
+  const { limiter, clientIp } = options;
+  if (limiter) {
+    const [byEmail, byAddress] = await Promise.all([
+      limiter.peek(AUTH_RATE_RULES.signInPerEmail, normalized),
+      clientIp ? limiter.peek(AUTH_RATE_RULES.signInPerAddress, clientIp) : null,
+    ]);
+    if (byEmail.count >= AUTH_RATE_RULES.signInPerEmail.max) throw tooMany('Too many failed sign-in attempts for this email', byEmail.resetInMs);
+    if (byAddress && byAddress.count >= AUTH_RATE_RULES.signInPerAddress.max)
+      throw tooMany('Too many failed sign-in attempts from your network', byAddress.resetInMs);
   }
-  return (await verifyPassword(password, user.passwordHash)) ? { id: user.id, email: user.email, name: user.name } : null;
+  const user = await prisma.user.findUnique({ where: { email: normalized } });
+  const valid = user ? await verifyPassword(password, user.passwordHash) : await verifyPassword(password, await dummyPasswordHash()).then(() => false);
+  if (limiter) {
+    if (valid) await limiter.reset(AUTH_RATE_RULES.signInPerEmail, normalized);
+    else
+      await Promise.all([
+        limiter.consume(AUTH_RATE_RULES.signInPerEmail, normalized),
+        clientIp ? limiter.consume(AUTH_RATE_RULES.signInPerAddress, clientIp) : null,
+      ]);
+  }
+  return user && valid ? { id: user.id, email: user.email, name: user.name } : null;
 }
 
 export async function getMe(
