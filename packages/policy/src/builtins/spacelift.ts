@@ -20,6 +20,7 @@ export function sanitizeValue(s: string): string {
 export const sanitizedBuiltin: BuiltinDef = {
   name: 'sanitized',
   arity: 1,
+  types: { args: ['string'], result: 'string' },
   impl: ([x]) => {
     if (typeof x !== 'string') throw new BuiltinTypeError('sanitized', `operand 1 must be string but got ${typeName(x!)}`);
     return sanitizeValue(x);

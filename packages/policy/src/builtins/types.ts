@@ -34,6 +34,12 @@ export interface BuiltinDef {
   readonly impl: BuiltinImpl;
   /** Same result for the same arguments within one evaluation only if cached (rand.intn, uuid.rfc4122, time.now_ns). */
   readonly nondeterministic?: boolean;
+  /**
+   * Declared operand and result types, in OPA's notation (`string`, `array[number]`,
+   * `any<string, set[string]>`), for compile-time type checks of calls. Optional; OPA's own
+   * builtins are declared in compiler/builtin-types.ts.
+   */
+  readonly types?: { readonly args: readonly string[]; readonly result: string };
 }
 
 /** OPA's topdown error codes. */

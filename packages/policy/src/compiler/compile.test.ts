@@ -22,7 +22,11 @@ describe('compile errors (OPA format: file:line:column: code: message)', () => {
     ['shadowing input', 'package t\np if {\n  input := 1\n}', 'x.rego:3:3: rego_compile_error: variables must not shadow input (use a different variable name)'],
     ['deprecated builtin', 'package t\np if any([true])', 'x.rego:2:6: rego_type_error: deprecated built-in function calls in expression: any'],
     ['undefined function', 'package t\np if foo(1)', 'x.rego:2:6: rego_type_error: undefined function foo'],
-    ['too many arguments', 'package t\np if count(1, 2, 3)', 'x.rego:2:6: rego_type_error: count: too many arguments'],
+    [
+      'too many arguments',
+      'package t\np if count(1, 2, 3)',
+      'x.rego:2:6: rego_type_error: count: too many arguments\n\thave: (number, number, number)\n\twant: (any<string, array[any], object[any: any], set[any]>, number)',
+    ],
     ['reassignment', 'package t\np if {\n  x := 1\n  x := 2\n}', 'x.rego:4:3: rego_compile_error: var x assigned above'],
     ['unused some', 'package t\np if {\n  some x\n  true\n}', 'x.rego:3:8: rego_compile_error: declared var x unused'],
     ['bad with target', 'package t\np if true with foo as 1', 'x.rego:2:11: rego_compile_error: with keyword target must reference existing input, data, or a function'],

@@ -27,7 +27,8 @@ import { buildGlobals, resolveQuery, resolveRule } from './resolve.ts';
 import { LocalRewriter, VarGen, walkVarsOutsideClosures } from './locals.ts';
 import { type ArityFn, reorderBody, reportUnsafeTerm, safeVarsAfter } from './safety.ts';
 import { type LowerEnv, Lowerer, dataPathKey } from './lower.ts';
-import { checkBody } from './typecheck.ts';
+import { TypeChecker, type TypeHost } from './typecheck.ts';
+import { BUILTIN_TYPES, type Signature, signature } from './builtin-types.ts';
 import { checkRegoV1Modules } from './strict.ts';
 import { checkRecursion } from './recursion.ts';
 import { metadataValue } from './metadata.ts';
@@ -250,17 +251,38 @@ export class Compiler {
   }
 
   private checkTypes(): void {
-    for (const list of this.astRules.values()) {
-      for (const { rule } of list) {
-        for (let r: Rule | undefined = rule; r; r = r.else) {
-          const env = new Map();
-          checkBody(r.body, env, this.errs);
-          const h = r.head;
-          if (h.value) checkBody([exprOf(h.value, h.value.loc)], env, this.errs);
-          if (h.key) checkBody([exprOf(h.key, h.key.loc)], env, this.errs);
-        }
+    const tc = this.typeChecker();
+    for (const [g, list] of this.astRules) tc.ruleType(g.path, list);
+  }
+
+  /** Type information for the type checker: rule definitions by data path, builtin declarations. */
+  private readonly typeHost: TypeHost = {
+    lookup: (path) => {
+      const node = this.program.nodeAt(path);
+      if (!node) return undefined;
+      const list = node.group ? this.astRules.get(node.group) : undefined;
+      return list ? { rules: list, key: node.group!.path } : 'node';
+    },
+    signature: (name) => {
+      const def = this.builtins.get(name);
+      if (!def) return undefined;
+      if (def.types) {
+        let sig = this.declaredTypes.get(def);
+        if (!sig) this.declaredTypes.set(def, (sig = signature([...def.types.args], def.types.result)));
+        return sig;
       }
-    }
+      // A replacement of an OPA builtin without declared types is not checked.
+      return builtinMap.get(name) === def ? BUILTIN_TYPES.get(name) : undefined;
+    },
+  };
+
+  private readonly declaredTypes = new WeakMap<BuiltinDef, Signature>();
+
+  private checker: TypeChecker | undefined;
+
+  /** One checker per compiler: rule types are inferred once and reused by queries. */
+  private typeChecker(): TypeChecker {
+    return (this.checker ??= new TypeChecker(this.typeHost, this.errs));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -397,7 +419,7 @@ export class Compiler {
     errs.throwIfAny();
     body = reorderBody(body, new Set(), this.arity, errs);
     errs.throwIfAny();
-    checkBody(body, new Map(), errs);
+    this.typeChecker().checkQuery(body);
     errs.throwIfAny();
     const lw = new Lowerer(this.lowerEnv(undefined, undefined));
     lw.setScope(body);
