@@ -15,6 +15,7 @@ describe('stack input rules', () => {
       'git@github.com:acme/infra.git',
       '/srv/git/infra',
       'file:///srv/git/infra',
+      'https://deploy@github.com/acme/infra.git',
     ]) {
       expect(parseInput(stackInput, { ...base, repositoryUrl })).toMatchObject({
         repositoryUrl,
@@ -33,6 +34,10 @@ describe('stack input rules', () => {
       [{ repositoryUrl: 'ftp://example.com/x' }, 'repositoryUrl'],
       [{ repositoryUrl: 'ext::sh -c evil' }, 'repositoryUrl'],
       [{ repositoryUrl: 'relative/path' }, 'repositoryUrl'],
+      [{ repositoryUrl: 'https://x-access-token:ghp_secret@github.com/acme/infra.git' }, 'repositoryUrl'],
+      [{ repositoryUrl: 'https://user:@github.com/acme/infra.git' }, 'repositoryUrl'],
+      [{ description: 'a\u0000b' }, 'description'],
+      [{ name: 'n'.repeat(101) }, 'name'],
       [{ branch: 'has space' }, 'branch'],
       [{ branch: 'a..b' }, 'branch'],
       [{ projectRoot: '../up' }, 'projectRoot'],

@@ -15,6 +15,11 @@ const repositoryUrl = textInput(2048)
   .superRefine((value, ctx) => {
     try {
       classifyRepositoryUrl(value);
+      if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value))
+        ctx.addIssue({
+          code: 'custom',
+          message: 'Leave the password or token out of the repository URL: everyone who can see the stack would see it',
+        });
     } catch (error) {
       ctx.addIssue({
         code: 'custom',
