@@ -107,7 +107,8 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
     <>
       <RunHeader run={data} stackId={stackId} />
       <div className="grid gap-5 px-6 py-4 lg:grid-cols-[15rem_minmax(0,1fr)]">
-        <aside className="space-y-4">
+        {/* On narrow screens the timeline follows the log: status, actions and output come first. */}
+        <aside className="order-last space-y-4 lg:order-none">
           <section aria-labelledby="timeline-title" className="rounded-lg border border-line bg-surface p-2">
             <h2 id="timeline-title" className="px-2 pt-1 pb-2 text-xs font-semibold tracking-wide text-muted uppercase">
               Timeline
