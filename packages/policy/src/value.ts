@@ -311,6 +311,28 @@ export function equals(a: Value, b: Value): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Literal text of numbers beyond float64. OPA keeps a number literal as its source text and
+// prints that text when the number cannot be a float64: `sprintf("%v", [2e308])` is "hi 2e308",
+// not 2 followed by 308 zeros. Values here stay exact integers (bigint), and the parser records
+// the text of such literals, keyed by value. Only literals written with an exponent or fraction
+// whose value exceeds float64 are recorded, so ordinary numbers never look here; the cost is
+// one Map lookup when a bigint is printed. A computed value equal to such a literal prints like
+// the literal (OPA would print its digits): a corner of a corner.
+
+const literalTexts = new Map<bigint, string>();
+const MAX_LITERAL_TEXTS = 4096;
+
+/** Records the source text of a number literal beyond float64 range (parser only). */
+export function recordNumberLiteralText(value: bigint, text: string): void {
+  if (literalTexts.size < MAX_LITERAL_TEXTS || literalTexts.has(value)) literalTexts.set(value, text);
+}
+
+/** The recorded literal text of a number beyond float64 range, if any. */
+export function numberLiteralText(value: bigint): string | undefined {
+  return literalTexts.size === 0 ? undefined : literalTexts.get(value);
+}
+
+// ---------------------------------------------------------------------------------------------
 // JSON interop.
 
 /** Converts parsed JSON (or any plain JS data) to a Rego value. */
@@ -373,7 +395,7 @@ export function toJSONText(v: Value): string {
 
 /** Number text as OPA prints it: integers without exponent or fraction. */
 export function formatNumber(n: RNumber): string {
-  if (typeof n === 'bigint') return n.toString();
+  if (typeof n === 'bigint') return literalTexts.size === 0 ? n.toString() : (literalTexts.get(n) ?? n.toString());
   if (Number.isInteger(n)) return Number.isSafeInteger(n) ? String(n) : BigInt(n).toString();
   return String(n);
 }

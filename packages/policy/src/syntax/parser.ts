@@ -1,5 +1,5 @@
 import type { RNumber } from '../value.ts';
-import { normalizeNumber } from '../value.ts';
+import { normalizeNumber, recordNumberLiteralText } from '../value.ts';
 import {
   type Annotation,
   type Body,
@@ -1506,7 +1506,9 @@ export function parseNumberText(text: string): RNumber | undefined {
   if (exp >= frac.length) {
     const digits = (intPart + frac).replace(/^0+(?=\d)/, '') || '0';
     const big = BigInt(digits) * 10n ** BigInt(exp - frac.length);
-    return normalizeNumber(m[1] === '-' ? -big : big);
+    const value = normalizeNumber(m[1] === '-' ? -big : big);
+    if (typeof value === 'bigint' && !Number.isFinite(Number(value))) recordNumberLiteralText(value, text);
+    return value;
   }
   const f = parseFloat(text);
   if (!Number.isFinite(f)) return undefined;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatFloat } from './gofloat.ts';
 import { call } from './test-helpers.ts';
+import { compilePolicy, evaluate } from '../../index.ts';
 
 const sprintf = (f: string, ...args: unknown[]) => call('sprintf', f, args);
 
@@ -67,5 +68,21 @@ describe('sprintf (Go fmt)', () => {
     expect(formatFloat(0.000123, 'g', 2)).toBe('0.00012');
     expect(formatFloat(1.5, 'g', 10)).toBe('1.5');
     expect(formatFloat(99.5, 'f', 0)).toBe('100');
+  });
+});
+
+describe('numbers beyond float64 keep their literal text', () => {
+  const value = (body: string) =>
+    evaluate(compilePolicy({ modules: [{ path: 'p.rego', source: `package t\np := ${body}` }] }), { entrypoint: 'data.t.p' }).result;
+
+  it('prints 2e308 as written, like OPA (it cannot be a float64)', () => {
+    expect(value('sprintf("hi %v", [2e308])')).toBe('hi 2e308');
+    expect(value('sprintf("%d", [2e308])')).toBe('%!d(string=2e308)');
+    expect(value('json.marshal({"a": 1e400})')).toBe('{"a":1e400}');
+  });
+
+  it('keeps such values exact, and ordinary numbers print as before', () => {
+    expect(value('2e308 > 1e308')).toBe(true);
+    expect(value('sprintf("%v %v %v", [1e3, 1.5, 123456789012345678901234567890])')).toBe('1000 1.5 123456789012345678901234567890');
   });
 });

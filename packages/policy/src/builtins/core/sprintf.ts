@@ -2,7 +2,7 @@
 // (or *big.Int beyond 64 bits), other numbers as float64, strings as string, and every other
 // value as its Rego text (so booleans are strings there: `%t` of true prints `%!t(string=true)`).
 
-import { formatNumber, RObject, RSet, type Value } from '../../value.ts';
+import { formatNumber, numberLiteralText, RObject, RSet, type Value } from '../../value.ts';
 import type { BuiltinDef } from '../types.ts';
 import { charge, textUnits } from '../work.ts';
 import { formatFloat } from './gofloat.ts';
@@ -18,7 +18,12 @@ const INT64_MAX = 0x7fffffffffffffffn;
 const INT64_MIN = -0x8000000000000000n;
 
 function toArg(v: Value): Arg {
-  if (typeof v === 'bigint') return { kind: v > INT64_MAX || v < INT64_MIN ? 'bigint' : 'int', v };
+  if (typeof v === 'bigint') {
+    // OPA passes a number it cannot convert to int, *big.Int or float64 as its text (a string).
+    const text = numberLiteralText(v);
+    if (text !== undefined) return { kind: 'string', v: text };
+    return { kind: v > INT64_MAX || v < INT64_MIN ? 'bigint' : 'int', v };
+  }
   if (typeof v === 'number') return Number.isInteger(v) ? { kind: 'int', v: BigInt(v) } : { kind: 'float', v };
   if (typeof v === 'string') return { kind: 'string', v };
   return { kind: 'string', v: regoString(v) };
