@@ -6,7 +6,8 @@
 //   handle     forAccount(): the first line (filters, result checks) plus the tenant transaction
 //   legacy     forAccount() as it was before row-level security (git: the parent of the RLS commit,
 //              first line only), loaded from git into a scratch file for the comparison
-// and the use-cases behind stacks.list and runs.get over the current and the legacy handle.
+// and the use-cases behind stacks.list and runs.get over the current and the legacy handle (plus the
+// query stacks.list made before its lastRun became the lock holder).
 // Iterations are interleaved so background load affects every variant alike.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -98,6 +99,12 @@ async function main() {
       'run by id: handle': () => current.db.run.findUnique({ where: { id: runId } }),
       'runs of a stack (50): legacy handle': () => legacy.db.run.findMany({ where: { stackId }, take: 50, orderBy: { createdAt: 'desc' } }),
       'runs of a stack (50): handle': () => current.db.run.findMany({ where: { stackId }, take: 50, orderBy: { createdAt: 'desc' } }),
+      // stacks.list before lastRun became the lock holder: one query, every run of every stack loaded.
+      'stacks.list, old query (newest run): legacy handle': () =>
+        legacy.db.stack.findMany({
+          orderBy: { name: 'asc' },
+          include: { runs: { orderBy: [{ createdAt: 'desc' }, { id: 'desc' }], take: 1, select: { id: true, state: true, createdAt: true, commitSha: true } } },
+        }),
       'stacks.list use-case: legacy handle': () => listStacks(legacy),
       'stacks.list use-case: handle': () => listStacks(current),
       'runs.get use-case: legacy handle': () => getRun(legacy, runId),

@@ -184,30 +184,34 @@ const LAST_RUN_SELECT = { id: true, stackId: true, type: true, state: true, crea
  * The run that shows each stack's state (`lastRun`): the tracked run or task holding the stack lock;
  * else the run whose interrupted apply left the stack locked; else the newest tracked run (null if
  * the stack never had one). A later run that was canceled, or a proposed run, does not hide a run
- * that holds the stack. Three indexed queries whatever the number of stacks and runs.
+ * that holds the stack. Two indexed queries whatever the number of stacks and runs.
  */
 async function representativeRuns(tx: TenantTx, stacks: readonly Stack[]): Promise<Map<string, LastRun>> {
   const out = new Map<string, LastRun>();
   if (stacks.length === 0) return out;
   const stackIds = stacks.map((s) => s.id);
   const lockedBy = new Set(stacks.flatMap((s) => (s.lockedByRunId ? [s.lockedByRunId] : [])));
-  const holders = await tx.run.findMany({
-    where: {
-      stackId: { in: stackIds },
-      OR: [{ type: { in: ['TRACKED', 'TASK'] }, state: { in: [...LOCK_HOLDING_STATES] } }, ...(lockedBy.size ? [{ id: { in: [...lockedBy] } }] : [])],
-    },
-    select: LAST_RUN_SELECT,
-  });
   const newestAt = await tx.run.groupBy({ by: ['stackId'], where: { stackId: { in: stackIds }, type: 'TRACKED' }, _max: { createdAt: true } });
   const newestKeys = newestAt.flatMap((g) => (g._max.createdAt ? [{ stackId: g.stackId, createdAt: g._max.createdAt }] : []));
-  const newest = newestKeys.length
-    ? await tx.run.findMany({ where: { type: 'TRACKED', OR: newestKeys }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }], select: LAST_RUN_SELECT })
-    : [];
-  const view = (run: (typeof holders)[number]): LastRun => ({ id: run.id, state: run.state, createdAt: run.createdAt, commitSha: run.commitSha });
-  // Later writes win: newest tracked run < run that left the stack locked < current lock holder.
-  for (const run of newest) out.set(run.stackId, view(run));
-  for (const run of holders) if (lockedBy.has(run.id) && !holdsStackLock(run)) out.set(run.stackId, view(run));
-  for (const run of holders) if (holdsStackLock(run)) out.set(run.stackId, view(run));
+  const candidates = await tx.run.findMany({
+    where: {
+      stackId: { in: stackIds },
+      OR: [
+        { type: { in: ['TRACKED', 'TASK'] }, state: { in: [...LOCK_HOLDING_STATES] } },
+        ...(lockedBy.size ? [{ id: { in: [...lockedBy] } }] : []),
+        // One predicate for all stacks (a few extra rows at most; the exact pairs are checked below).
+        ...(newestKeys.length ? [{ type: 'TRACKED' as const, createdAt: { in: newestKeys.map((k) => k.createdAt) } }] : []),
+      ],
+    },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: LAST_RUN_SELECT,
+  });
+  const view = (run: (typeof candidates)[number]): LastRun => ({ id: run.id, state: run.state, createdAt: run.createdAt, commitSha: run.commitSha });
+  const newest = new Set(newestKeys.map((k) => `${k.stackId} ${k.createdAt.getTime()}`));
+  // Later writes win: newest tracked run (ties: the larger id) < run that left the stack locked < lock holder.
+  for (const run of candidates) if (run.type === 'TRACKED' && newest.has(`${run.stackId} ${run.createdAt.getTime()}`)) out.set(run.stackId, view(run));
+  for (const run of candidates) if (lockedBy.has(run.id) && !holdsStackLock(run)) out.set(run.stackId, view(run));
+  for (const run of candidates) if (holdsStackLock(run)) out.set(run.stackId, view(run));
   return out;
 }
 
