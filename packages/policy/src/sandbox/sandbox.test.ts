@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PolicyBudgetError, PolicyCompileError, PolicyEvalError, PolicySandboxError, compilePolicy } from '../index.ts';
-import { createPolicySandbox } from './sandbox.ts';
+import { createPolicySandbox, defaultWorkerUrl } from './sandbox.ts';
 
 // These tests start real worker threads from TypeScript source (through tsx's loader), as the
 // app does when it runs from source.
@@ -49,15 +49,31 @@ describe('policy sandbox', () => {
   }, 30_000);
 
   it('stops a policy that loops a builtin over a huge input at its budget', async () => {
-    // 2^40 paths: the builtin itself would run for ever.
-    const src = 'package t\ng := {sprintf("%d", [i]): [sprintf("%d", [i + 1]), sprintf("%d", [i + 2])] | some i in numbers.range(1, 40)}\np := count(graph.reachable_paths(g, ["1"]))';
+    // 40,000 × 40,000 prefix checks in one builtin call: minutes of work, stopped at the budget.
+    const names = (p: string) => Array.from({ length: 40_000 }, (_, i) => `${p}-${i}`);
+    const inputJSON = JSON.stringify({ names: names('stack'), prefixes: names('team') });
     await sandbox.warmUp();
     const started = performance.now();
-    const err = await sandbox.evaluate(policy(src), { entrypoint: 'data.t.p', budget: { timeMs: 300 } }).catch((e: unknown) => e);
+    const err = await sandbox
+      .evaluate(policy('package t\np := strings.any_prefix_match(input.names, input.prefixes)'), {
+        entrypoint: 'data.t.p',
+        inputJSON,
+        budget: { timeMs: 300 },
+      })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PolicyBudgetError);
     expect((err as PolicyBudgetError).budget).toBe('time');
     expect((err as PolicyBudgetError).message).toBe('eval_budget_error: evaluation exceeded its time budget of 300 ms');
-    expect(performance.now() - started).toBeLessThan(300 + 500);
+    expect(performance.now() - started).toBeLessThan(300 + 700);
+    expect(sandbox.stats.killedForTime).toBe(0); // stopped by the cooperative budget, no kill needed
+  }, 30_000);
+
+  it('stops an exponential builtin traversal at its budget', async () => {
+    // 2^40 paths: the builtin itself would run for ever.
+    const src = 'package t\ng := {sprintf("%d", [i]): [sprintf("%d", [i + 1]), sprintf("%d", [i + 2])] | some i in numbers.range(1, 40)}\np := count(graph.reachable_paths(g, ["1"]))';
+    const err = await sandbox.evaluate(policy(src), { entrypoint: 'data.t.p', budget: { timeMs: 300 } }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(PolicyBudgetError);
+    expect((err as PolicyBudgetError).budget).toBe('time');
   }, 30_000);
 
   it('terminates a worker stuck in one long builtin call and keeps serving', async () => {
@@ -139,4 +155,28 @@ describe('policy sandbox', () => {
     expect(await pending).toBeInstanceOf(PolicySandboxError);
     await expect(other.evaluate(policy('package t\np := 1'), { entrypoint: 'data.t.p' })).rejects.toThrow(/closed/);
   }, 30_000);
+
+  it('reports a worker entry that cannot start, clearly', async () => {
+    const broken = createPolicySandbox({ maxWorkers: 1, workerUrl: new URL('./testdata/no-such-worker.ts', import.meta.url) });
+    try {
+      const err = await broken.evaluate(policy('package t\np := 1'), { entrypoint: 'data.t.p' }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(PolicySandboxError);
+      expect((err as Error).message).toMatch(/^the policy sandbox worker did not start \(file:.*no-such-worker\.ts\)/);
+    } finally {
+      await broken.close();
+    }
+  }, 30_000);
+
+  it('finds its worker entry through GANTRY_POLICY_WORKER', () => {
+    const saved = process.env.GANTRY_POLICY_WORKER;
+    try {
+      process.env.GANTRY_POLICY_WORKER = '/opt/gantry/policy-worker.js';
+      expect(defaultWorkerUrl().href).toBe('file:///opt/gantry/policy-worker.js');
+      delete process.env.GANTRY_POLICY_WORKER;
+      expect(defaultWorkerUrl().href).toBe(new URL('./worker.ts', import.meta.url).href);
+    } finally {
+      if (saved === undefined) delete process.env.GANTRY_POLICY_WORKER;
+      else process.env.GANTRY_POLICY_WORKER = saved;
+    }
+  });
 });

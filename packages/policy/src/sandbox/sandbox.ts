@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -31,16 +32,19 @@ export interface PolicySandboxOptions {
   memoryLimitMb?: number;
   /**
    * How long past its time budget an evaluation may run before its worker is terminated, in ms
-   * (default 1000). The cooperative budget normally stops it first; this catches a single
-   * builtin call that does not return.
+   * (default: 1 s plus a tenth of the budget, which also covers parsing a large input and
+   * compiling the policy in the worker). The cooperative budget normally stops an evaluation
+   * first; this catches a single builtin call that does not return.
    */
   killGraceMs?: number;
   /** Evaluations waiting for a worker before `evaluate` rejects (default 1000). */
   maxQueued?: number;
   /**
-   * The worker entry module (default: `worker.ts` next to this file). A `.ts` entry is loaded
-   * through tsx's loader, for running from TypeScript source (tsx, vitest, `next dev`); point it
-   * at a compiled `.js` build where there is one.
+   * The worker entry module. Default: `GANTRY_POLICY_WORKER` (a path or file URL) when set, else
+   * `worker.ts` next to this file, else the package's `@gantry/policy/sandbox-worker` export as
+   * resolved from the working directory (for bundlers that move this file). A `.ts` entry is
+   * loaded through tsx's loader (running from TypeScript source: tsx, vitest, Next in dev); a
+   * compiled `.js` entry starts directly.
    */
   workerUrl?: URL;
 }
@@ -85,12 +89,26 @@ export function createPolicySandbox(opts: PolicySandboxOptions = {}): PolicySand
   return new Sandbox(opts);
 }
 
-const DEFAULT_WORKER_URL = new URL('./worker.ts', import.meta.url);
+/** Where the worker entry is, in order of preference (see PolicySandboxOptions.workerUrl). */
+export function defaultWorkerUrl(): URL {
+  const tried: string[] = [];
+  const fromEnv = process.env.GANTRY_POLICY_WORKER;
+  if (fromEnv) return fromEnv.startsWith('file:') ? new URL(fromEnv) : pathToFileURL(fromEnv);
+  const beside = new URL('./worker.ts', import.meta.url);
+  if (beside.protocol === 'file:' && existsSync(fileURLToPath(beside))) return beside;
+  tried.push(beside.href);
+  try {
+    return pathToFileURL(createRequire(join(process.cwd(), 'noop.js')).resolve('@gantry/policy/sandbox-worker'));
+  } catch {
+    tried.push('@gantry/policy/sandbox-worker from ' + process.cwd());
+  }
+  throw new PolicySandboxError(`the policy sandbox worker entry was not found (tried ${tried.join(', ')}); set GANTRY_POLICY_WORKER or the workerUrl option`);
+}
 
 class Sandbox implements PolicySandbox {
   private readonly maxWorkers: number;
   private readonly memoryLimitMb: number;
-  private readonly killGraceMs: number;
+  private readonly killGraceMs: number | undefined;
   private readonly maxQueued: number;
   private readonly workerUrl: URL;
   private readonly slots: Slot[] = [];
@@ -103,9 +121,9 @@ class Sandbox implements PolicySandbox {
     this.maxWorkers = Math.max(1, Math.floor(opts.maxWorkers ?? Math.min(4, availableParallelism())));
     this.memoryLimitMb = opts.memoryLimitMb ?? 256;
     if (!(this.memoryLimitMb >= 16)) throw new RangeError('memoryLimitMb must be at least 16');
-    this.killGraceMs = opts.killGraceMs ?? 1000;
+    this.killGraceMs = opts.killGraceMs;
     this.maxQueued = opts.maxQueued ?? 1000;
-    this.workerUrl = opts.workerUrl ?? DEFAULT_WORKER_URL;
+    this.workerUrl = opts.workerUrl ?? defaultWorkerUrl();
   }
 
   evaluate(policy: SandboxPolicy, options: SandboxEvaluateOptions): Promise<SandboxEvaluationResult> {
@@ -193,7 +211,7 @@ class Slot {
   constructor(
     url: URL,
     private readonly memoryLimitMb: number,
-    private readonly killGraceMs: number,
+    private readonly killGraceMs: number | undefined,
     private readonly events: { onReady(): void; onIdle(): void; onExit(slot: Slot, reason: ExitReason): void },
   ) {
     const entry = workerEntry(url);
@@ -207,12 +225,14 @@ class Slot {
       stdout: false,
       stderr: false,
     });
-    this.worker.unref();
+    // Referenced while starting and while running an evaluation; an idle worker does not keep
+    // the process alive.
     let markReady!: () => void;
     this.ready = new Promise((r) => (markReady = r));
     this.worker.on('message', (m: WorkerMessage) => {
       if (m.type === 'ready') {
         this.isReady = true;
+        if (this.task === undefined) this.worker.unref();
         markReady();
         this.events.onReady();
         return;
@@ -249,7 +269,7 @@ class Slot {
     this.timer = setTimeout(() => {
       this.exitReason = 'time';
       void this.worker.terminate();
-    }, task.timeMs + this.killGraceMs);
+    }, task.timeMs + (this.killGraceMs ?? 1000 + Math.ceil(task.timeMs / 10)));
     try {
       this.worker.postMessage({ ...task.request, id } satisfies EvaluateRequest);
     } catch (e) {
