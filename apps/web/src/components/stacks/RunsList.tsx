@@ -89,12 +89,12 @@ export function RunsList({ stackId }: { stackId: string }) {
                     <StateBadge state={run.state} />
                   </Link>
                 </td>
-                <td className="max-w-96 px-3 py-2">
-                  <Link href={href} className="group flex items-baseline gap-2">
+                <td className="max-w-[42vw] px-3 py-2 sm:max-w-96">
+                  <Link href={href} className="group flex min-w-0 items-baseline gap-2">
                     <span className="font-mono text-xs text-muted group-hover:text-accent" title={run.commitSha ?? undefined}>
                       {shortSha(run.commitSha)}
                     </span>
-                    <span className="truncate text-fg group-hover:text-accent group-hover:underline">{commitTitle(run.commitMessage) || 'Open run'}</span>
+                    <span className="min-w-0 truncate text-fg group-hover:text-accent group-hover:underline">{commitTitle(run.commitMessage) || 'Open run'}</span>
                   </Link>
                 </td>
                 <td className="px-3 py-2 text-xs whitespace-nowrap max-md:hidden">
