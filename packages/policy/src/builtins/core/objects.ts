@@ -96,10 +96,11 @@ function setSubset(sup: RSet, sub: RSet): boolean {
   return sub.values().every((x) => sup.has(x));
 }
 
-/** The sub array must appear contiguously in the super array. */
-function arraySubset(sup: Value[], sub: Value[]): boolean {
+/** The sub array must appear contiguously in the super array (a search charged per position). */
+function arraySubset(sup: Value[], sub: Value[], ctx?: BuiltinContext): boolean {
   if (sub.length > sup.length) return false;
   outer: for (let start = 0; start + sub.length <= sup.length; start++) {
+    charge(ctx, 1);
     for (let i = 0; i < sub.length; i++) if (!equals(sup[start + i]!, sub[i]!)) continue outer;
     return true;
   }
@@ -116,17 +117,17 @@ function arraySetSubset(sup: Value[], sub: RSet): boolean {
   return false;
 }
 
-function objectSubset(sup: RObject, sub: RObject): boolean {
+function objectSubset(sup: RObject, sub: RObject, ctx?: BuiltinContext): boolean {
   for (const [k, subV] of sub.entries()) {
     const supV = sup.get(k);
     if (supV === undefined) return false;
     if (equals(subV, supV)) continue;
     if (supV instanceof RObject && subV instanceof RObject) {
-      if (!objectSubset(supV, subV)) return false;
+      if (!objectSubset(supV, subV, ctx)) return false;
     } else if (supV instanceof RSet && subV instanceof RSet) {
       if (!setSubset(supV, subV)) return false;
     } else if (Array.isArray(supV) && Array.isArray(subV)) {
-      if (!arraySubset(supV, subV)) return false;
+      if (!arraySubset(supV, subV, ctx)) return false;
     } else {
       return false;
     }
@@ -134,10 +135,10 @@ function objectSubset(sup: RObject, sub: RObject): boolean {
   return true;
 }
 
-function subset([sup, sub]: Value[]): Value {
-  if (sup instanceof RObject && sub instanceof RObject) return objectSubset(sup, sub);
+function subset([sup, sub]: Value[], ctx: BuiltinContext): Value {
+  if (sup instanceof RObject && sub instanceof RObject) return objectSubset(sup, sub, ctx);
   if (sup instanceof RSet && sub instanceof RSet) return setSubset(sup, sub);
-  if (Array.isArray(sup) && Array.isArray(sub)) return arraySubset(sup, sub);
+  if (Array.isArray(sup) && Array.isArray(sub)) return arraySubset(sup, sub, ctx);
   if (Array.isArray(sup) && sub instanceof RSet) return arraySetSubset(sup, sub);
   throw new BuiltinTypeError('object.subset', 'both arguments object.subset must be of the same type or array and set');
 }
