@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { CompiledPolicy, CompilePolicyOptions, EvaluateOptions } from '../index.ts';
+import type { CompiledPolicy, CompilePolicyOptions, EvaluateOptions } from '../policy.ts';
 import { PolicyBudgetError, PolicySandboxError, type PolicyEvalError } from '../errors.ts';
 import { DEFAULT_BUDGET } from '../eval/context.ts';
 import {

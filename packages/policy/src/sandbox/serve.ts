@@ -1,5 +1,5 @@
 import type { MessagePort } from 'node:worker_threads';
-import { type CompiledPolicy, compilePolicy, evaluate } from '../index.ts';
+import { type CompiledPolicy, compilePolicy, evaluate } from '../policy.ts';
 import type { BuiltinDef } from '../builtins/types.ts';
 import { type EvaluateRequest, type PlainEvaluation, type WorkerMessage, toPlainError } from './protocol.ts';
 

@@ -1,4 +1,4 @@
-import { compilePolicy, evaluate } from '../index.ts';
+import { compilePolicy, evaluate } from '../policy.ts';
 import { PolicyCompileError, PolicyError } from '../errors.ts';
 import type { RegoVersion, Rule } from '../syntax/ast.ts';
 import { formatValue } from '../format.ts';
