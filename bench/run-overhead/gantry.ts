@@ -8,6 +8,26 @@ import { createStack, getRun, triggerRun, type AccountScope, type RunDetail } fr
 import { createTestAccount, createTestServices, type TestServices } from '@gantry/core/testing';
 import type { GitRepoFixture } from '@gantry/test-support';
 
+export interface JobProfile {
+  phase: string;
+  /** When the relay added the job to BullMQ (epoch ms). */
+  enqueuedAt: number;
+  /** When the worker's processor started the job (epoch ms). */
+  startedAt: number;
+  waitedMs: number;
+  /** Milliseconds per step of the job, as the worker measured them. */
+  timings: Record<string, number>;
+}
+
+export interface TriggeredRun {
+  run: RunDetail;
+  /** The trigger call began (epoch ms). */
+  triggeredAt: number;
+  /** The trigger call returned. */
+  answeredAt: number;
+  jobs: JobProfile[];
+}
+
 /** apps/worker of this repository: started exactly as `pnpm --filter @gantry/worker start` does. */
 const workerRoot = fileURLToPath(new URL('../../apps/worker/', import.meta.url));
 const TERMINAL = new Set(['FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED']);
@@ -73,18 +93,33 @@ export class GantrySystem {
     return stack.id;
   }
 
-  /** Triggers a tracked run and waits for its end; returns the run and when the trigger call began. */
-  async triggerAndWait(stackId: string, timeoutMs = 300_000): Promise<{ run: RunDetail; triggeredAt: number }> {
+  /**
+   * Triggers a tracked run and waits for its end; returns the run, when the trigger call began and
+   * returned (epoch ms), and the worker's profile of each phase job of the run.
+   */
+  async triggerAndWait(stackId: string, timeoutMs = 300_000): Promise<TriggeredRun> {
     const triggeredAt = Date.now();
     const { id } = await triggerRun(this.scope, { stackId });
+    const answeredAt = Date.now();
     const deadline = triggeredAt + timeoutMs;
     for (;;) {
       const run = await getRun(this.scope, id);
       if (TERMINAL.has(run.state)) {
         if (run.state !== 'FINISHED') throw new Error(`run ${id} ended ${run.state}: ${run.error ?? ''}\n${this.output()}`);
-        return { run, triggeredAt };
+        return { run, triggeredAt, answeredAt, jobs: await this.jobProfiles(id) };
       }
       if (Date.now() > deadline) throw new Error(`run ${id} still ${run.state} after ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+  }
+
+  /** The worker prints one line per job, `run <id> <phase>: <outcome> (<ms> ms) {profile}`, once the job is done. */
+  private async jobProfiles(runId: string): Promise<JobProfile[]> {
+    const pattern = new RegExp(`run ${runId} (plan|apply|perform): .*? (\\{"enqueuedAt".*)$`, 'gm');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const found = [...this.output().matchAll(pattern)].map((match) => ({ phase: match[1]!, ...(JSON.parse(match[2]!) as Omit<JobProfile, 'phase'>) }));
+      if (found.length > 0 || Date.now() > deadline) return found;
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
     }
   }

@@ -1,17 +1,21 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { RepositoryCache } from '@gantry/runner';
 import { createGitRepoFixture, manyResourcesConfig, noChangesConfig } from '@gantry/test-support';
-import { plainTofuRun, runnerOnlyRun } from './baseline.ts';
-import { GantrySystem, stateAt } from './gantry.ts';
+import { plainTofuRun, runnerOnlyRun, type Measured } from './baseline.ts';
+import { GantrySystem, stateAt, type TriggeredRun } from './gantry.ts';
 import { describe, fmt, percentile } from './stats.ts';
 
 /**
  * Run overhead benchmark, on the same N-resource configuration (default 50 terraform_data):
  *   (b) plain `tofu init`, `tofu plan -out`, `tofu apply <plan>` in a fresh directory
- *   (r) Gantry's runner phases alone (checkout, init, plan, show, archive; restore, verify, apply)
+ *   (r) Gantry's runner alone: plan + archive + restore + apply (a confirmed run), and plan + apply in
+ *       place (autodeploy)
  *   (a) Gantry end to end: trigger (core) → outbox → BullMQ → worker process → FINISHED, autodeploy,
  *       a fresh stack (empty state) each repetition
- * then the trigger → worker start latency (QUEUED → PREPARING in the run's timeline) over many
- * sequential no-op runs.
+ * then the trigger → worker start latency over many sequential no-op runs, and where the time goes.
  *
  * Needs Postgres and Redis (as the integration tests do).
  * Usage: pnpm --filter @gantry/bench bench:run-overhead [--reps 5] [--resources 50] [--latency-runs 100]
@@ -36,50 +40,160 @@ function positive(name: 'reps' | 'resources' | 'latency-runs'): number {
   return value;
 }
 
+/**
+ * Figures of the code before this benchmark's first round of work (commit 8f4ade3), on the same
+ * shared 2-core machine, for comparison (see README.md).
+ */
+const BEFORE = { plain: 301, runner: 661, gantry: 854, latencyP50: 100, latencyP99: 296 };
+const TARGET = { ratio: 1.3, p99: 250 };
+const GOAL = { ratio: 1.1, p99: 50 };
+
+/** Steps measured while another step runs (or inside one): shown, but not added to the total. */
+const OVERLAPPING: Record<string, string> = {
+  'plan.version': 'while git checks out; asked once per worker process',
+  'plan.archive': 'while show -json runs',
+  'plan.onStage': 'the transitions below',
+};
+
+const median = (values: number[]) => percentile(values, 50);
+
 const files = manyResourcesConfig({ count: resources });
 const repo = await createGitRepoFixture({ files });
 const noopRepo = await createGitRepoFixture({ files: noChangesConfig() });
+const cacheDir = await mkdtemp(join(tmpdir(), 'gantry-bench-git-cache-'));
+const cache = new RepositoryCache(cacheDir);
 const system = values['skip-system'] ? null : await GantrySystem.start(values['redis-url']);
 try {
   console.log(`Run overhead: ${resources} terraform_data resources, ${reps} repetitions each\n`);
-  // One untimed run of each warms caches (the tofu binary is 79 MB; the worker loads its modules).
+  // One untimed run of each warms caches (the tofu binary is 79 MB; the worker loads its modules,
+  // fetches the commit into its repository cache and asks tofu its version once).
   await plainTofuRun(files);
-  await runnerOnlyRun(repo);
+  await runnerOnlyRun(repo, 'archive', cache);
   if (system) await system.triggerAndWait(await system.createStack(repo, 'warm-up'));
 
-  const plain: number[] = [];
-  const runner: number[] = [];
-  const gantry: number[] = [];
+  const plain: Measured[] = [];
+  const runnerArchive: Measured[] = [];
+  const runnerInPlace: Measured[] = [];
+  const gantry: TriggeredRun[] = [];
   for (let rep = 0; rep < reps; rep += 1) {
     // Interleaved, so drift in machine load affects each alike.
     plain.push(await plainTofuRun(files));
-    runner.push(await runnerOnlyRun(repo));
-    if (system) {
-      const { run, triggeredAt } = await system.triggerAndWait(await system.createStack(repo, `bench-${rep}`));
-      gantry.push(stateAt(run, 'FINISHED') - triggeredAt);
-    }
+    runnerArchive.push(await runnerOnlyRun(repo, 'archive', cache));
+    runnerInPlace.push(await runnerOnlyRun(repo, 'in-place', cache));
+    if (system) gantry.push(await system.triggerAndWait(await system.createStack(repo, `bench-${rep}`)));
   }
-  const median = (values: number[]) => percentile(values, 50);
-  console.log(`(b) plain tofu init/plan/apply        ${describe(plain)}`);
-  console.log(`(r) runner phases (no queue, no db)    ${describe(runner)}`);
-  if (system) console.log(`(a) Gantry trigger → FINISHED           ${describe(gantry)}`);
+  const gantryMs = gantry.map((g) => stateAt(g.run, 'FINISHED') - g.triggeredAt);
+  const ms = (measured: Measured[]) => measured.map((m) => m.ms);
+  console.log(`(b) plain tofu init/plan/apply                   ${describe(ms(plain))}`);
+  console.log(`(r) runner: plan, archive, restore, apply         ${describe(ms(runnerArchive))}`);
+  console.log(`(r) runner: plan, apply in place (autodeploy)     ${describe(ms(runnerInPlace))}`);
+  if (system) console.log(`(a) Gantry trigger → FINISHED (autodeploy)        ${describe(gantryMs)}`);
   console.log('');
-  console.log(`runner / plain (medians): ${(median(runner) / median(plain)).toFixed(2)}x  (+${fmt(median(runner) - median(plain))})`);
+  const ratio = (value: number) => `${(value / median(ms(plain))).toFixed(2)}x  (+${fmt(value - median(ms(plain)))})`;
+  console.log(`runner (archive) / plain:   ${ratio(median(ms(runnerArchive)))}`);
+  console.log(`runner (in place) / plain:  ${ratio(median(ms(runnerInPlace)))}`);
   if (system) {
-    console.log(`Gantry / plain (medians): ${(median(gantry) / median(plain)).toFixed(2)}x  (+${fmt(median(gantry) - median(plain))})`);
-
-    const stackId = await system.createStack(noopRepo, 'latency');
-    const latencies: number[] = [];
-    for (let index = 0; index < latencyRuns; index += 1) {
-      const { run } = await system.triggerAndWait(stackId);
-      latencies.push(stateAt(run, 'PREPARING') - stateAt(run, 'QUEUED'));
-    }
+    const gantryRatio = median(gantryMs) / median(ms(plain));
+    console.log(`Gantry / plain:             ${ratio(median(gantryMs))}   ${verdict(gantryRatio, TARGET.ratio, GOAL.ratio)}`);
     console.log(
-      `\ntrigger → worker start (QUEUED → PREPARING), ${latencyRuns} runs: p50 ${fmt(percentile(latencies, 50))}  p99 ${fmt(percentile(latencies, 99))}  max ${fmt(Math.max(...latencies))}`,
+      `  before: plain ${BEFORE.plain} ms, runner ${BEFORE.runner} ms, Gantry ${BEFORE.gantry} ms = ${(BEFORE.gantry / BEFORE.plain).toFixed(2)}x`,
     );
+  }
+
+  console.log('\nWhere the time goes (median ms per step over the repetitions)');
+  console.log(`(b) plain: ${Object.entries(medianSteps(plain.map((m) => m.steps))).map(([step, value]) => `${step} ${value.toFixed(0)}`).join(' · ')}`);
+  console.log(`(r) runner, archive:  ${oneLine(medianSteps(runnerArchive.map((m) => m.steps)))}`);
+  console.log(`(r) runner, in place: ${oneLine(medianSteps(runnerInPlace.map((m) => m.steps)))}`);
+  if (system) printGantryBreakdown(gantry, gantryMs);
+
+  if (system) {
+    const stackId = await system.createStack(noopRepo, 'latency');
+    const toStart: number[] = [];
+    const request: number[] = [];
+    const commitToStart: number[] = [];
+    const relay: number[] = [];
+    const pickup: number[] = [];
+    const claim: number[] = [];
+    for (let index = 0; index < latencyRuns; index += 1) {
+      const triggered = await system.triggerAndWait(stackId);
+      const preparing = stateAt(triggered.run, 'PREPARING');
+      const job = triggered.jobs.find((j) => j.phase === 'plan');
+      toStart.push(preparing - triggered.triggeredAt);
+      request.push(triggered.answeredAt - triggered.triggeredAt);
+      commitToStart.push(preparing - stateAt(triggered.run, 'QUEUED'));
+      if (job) {
+        relay.push(job.enqueuedAt - stateAt(triggered.run, 'QUEUED'));
+        pickup.push(job.startedAt - job.enqueuedAt);
+        claim.push(preparing - job.startedAt);
+      }
+    }
+    const p = (values: number[]) => `p50 ${fmt(percentile(values, 50))}  p99 ${fmt(percentile(values, 99))}  max ${fmt(Math.max(...values))}`;
+    console.log(`\ntrigger → worker start, ${latencyRuns} sequential no-op runs on an idle worker`);
+    console.log(`  trigger call → PREPARING (worker claimed)     ${p(toStart)}   ${verdict(percentile(toStart, 99), TARGET.p99, GOAL.p99, ' ms')}`);
+    console.log(`    the trigger request itself (ls-remote, rows) ${p(request)}`);
+    console.log(`    commit (QUEUED) → PREPARING                  ${p(commitToStart)}`);
+    if (relay.length > 0) {
+      console.log(`      commit → job in BullMQ (NOTIFY, relay)     ${p(relay)}`);
+      console.log(`      job in BullMQ → worker picks it up         ${p(pickup)}`);
+      console.log(`      pick-up → claimed (account, lease tx)      ${p(claim)}`);
+    }
+    console.log(`  before: trigger call → claim p50 ~${BEFORE.latencyP50} ms, p99 ${BEFORE.latencyP99} ms (ls-remote + fetch in the request)`);
   }
 } finally {
   await system?.close();
   await repo.cleanup();
   await noopRepo.cleanup();
+  await rm(cacheDir, { recursive: true, force: true });
+}
+
+function verdict(value: number, target: number, goal: number, unit = 'x'): string {
+  const shown = (n: number) => (unit === 'x' ? `${n}x` : `${n}${unit}`);
+  if (value <= goal) return `meets the goal (≤ ${shown(goal)})`;
+  if (value <= target) return `meets the target (≤ ${shown(target)}), not the goal (≤ ${shown(goal)})`;
+  return `MISSES the target (≤ ${shown(target)})`;
+}
+
+/** Median of each step over samples (a step missing in a sample counts as 0 there). */
+function medianSteps(samples: Array<Record<string, number>>): Record<string, number> {
+  const names = [...new Set(samples.flatMap((sample) => Object.keys(sample)))];
+  return Object.fromEntries(names.map((name) => [name, median(samples.map((sample) => sample[name] ?? 0))]));
+}
+
+function oneLine(steps: Record<string, number>): string {
+  return Object.entries(steps)
+    .filter(([, value]) => value >= 0.5)
+    .map(([step, value]) => `${step}${OVERLAPPING[step] ? '∥' : ''} ${value.toFixed(0)}`)
+    .join(' · ');
+}
+
+function printGantryBreakdown(runs: TriggeredRun[], totals: number[]): void {
+  const rows: Array<[string, number, string?]> = [];
+  const perRun = runs.map((g) => {
+    const job = g.jobs.find((j) => j.phase === 'plan');
+    const steps: Record<string, number> = {
+      'trigger request (ls-remote, run + outbox rows)': g.answeredAt - g.triggeredAt,
+    };
+    if (job) {
+      steps['commit → job in BullMQ (NOTIFY, relay)'] = job.enqueuedAt - stateAt(g.run, 'QUEUED');
+      steps['job in BullMQ → worker picks it up'] = job.startedAt - job.enqueuedAt;
+      Object.assign(steps, job.timings);
+      steps['job end → FINISHED visible'] = 0;
+    }
+    return steps;
+  });
+  const medians = medianSteps(perRun);
+  let accounted = 0;
+  for (const [step, value] of Object.entries(medians)) {
+    const overlapping = OVERLAPPING[step];
+    if (!overlapping) accounted += value;
+    rows.push([step, value, overlapping]);
+  }
+  console.log(`(a) Gantry, trigger → FINISHED (median ${fmt(median(totals))}):`);
+  for (const [step, value, note] of rows) {
+    if (value < 0.5 && step !== 'job end → FINISHED visible') continue;
+    if (step === 'job end → FINISHED visible') continue;
+    console.log(`    ${step.padEnd(48)} ${value.toFixed(0).padStart(5)}${note ? `   (∥ ${note})` : ''}`);
+  }
+  console.log(`    ${'sum of the steps above'.padEnd(48)} ${accounted.toFixed(0).padStart(5)}`);
+  console.log(`    ${'not in any step (awaits, scheduling)'.padEnd(48)} ${(median(totals) - accounted).toFixed(0).padStart(5)}`);
 }

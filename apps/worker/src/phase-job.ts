@@ -1,22 +1,22 @@
 import {
   advance,
   claimPhase,
-  createLogChunkStore,
   failPhase,
-  heartbeat,
   LeaseLostError,
   loadPhaseInputs,
   loadPlanArchive,
-  recordCommit,
+  finishApply,
+  PlanDetailsRequiredError,
   recordPlan,
+  recordPlanSummary,
   storeState,
   systemScope,
-  type AccountScope,
   type CoreServices,
+  type PhaseInputs,
+  type PlanOutcome,
   type ResourceChange,
 } from '@gantry/core';
-import type { RunState } from '@gantry/domain';
-import { createRunLogWriter, type RunLogWriter } from '@gantry/logs';
+import type { RunEvent, RunState } from '@gantry/domain';
 import type { RunPhaseJob } from '@gantry/queue';
 import {
   RunCanceledError,
@@ -24,13 +24,17 @@ import {
   runApplyPhase,
   runPlanPhase,
   stateOutOf,
+  StepTimer,
+  type ApplyPhaseResult,
   type ApplyStage,
-  type PlanPhaseResult,
+  type PhaseTimings,
+  type PlannedWorkspace,
+  type PlanPhaseInput,
+  type PlanSummary,
   type VendorBinaryConfig,
 } from '@gantry/runner';
-import { GitError, redactUrl, resolveRef } from '@gantry/vcs';
-
-const GANTRY_PREFIX = '\u001b[1;36m[gantry]\u001b[0m ';
+import { GitError, redactUrl, type CommitDetails, type RepositoryCache } from '@gantry/vcs';
+import { PhaseSession } from './phase-session.ts';
 
 export interface PhaseJobContext {
   services: CoreServices;
@@ -39,70 +43,21 @@ export interface PhaseJobContext {
   heartbeatMs: number;
   workDir: string;
   vendorConfig: VendorBinaryConfig;
+  /** The worker's repository cache (null: every plan fetches its commit afresh). */
+  repositoryCache: RepositoryCache | null;
   /** Aborted when the worker shuts down: repeatable work is handed back, applies run to the end. */
   shutdown: AbortSignal;
   log?: (message: string) => void;
 }
 
-type AbortReason = 'stopped' | 'lease-lost' | 'shutdown';
-
-/** One leased phase: heartbeat, cancellation and the log writer. */
-class PhaseSession {
-  readonly abort = new AbortController();
-  reason: AbortReason | null = null;
-  /** Whether infrastructure may be changing now (a shutdown must then wait, not abort). */
-  applying = false;
-  private timer: NodeJS.Timeout | undefined;
-  private readonly onShutdown = () => {
-    if (!this.applying) this.stop('shutdown');
-  };
-
-  constructor(
-    private readonly ctx: PhaseJobContext,
-    readonly scope: AccountScope,
-    readonly runId: string,
-    readonly leaseToken: string,
-    readonly log: RunLogWriter,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => void this.beat(), this.ctx.heartbeatMs);
-    this.ctx.shutdown.addEventListener('abort', this.onShutdown);
-    if (this.ctx.shutdown.aborted) this.onShutdown();
-  }
-
-  private async beat(): Promise<void> {
-    try {
-      const result = await heartbeat(this.scope, this.runId, this.leaseToken, this.ctx.leaseMs);
-      if (!result.held) this.stop(result.state === 'STOPPED' ? 'stopped' : 'lease-lost');
-    } catch (error) {
-      // A missed heartbeat is not fatal: the lease is several heartbeats long.
-      this.ctx.log?.(`heartbeat of run ${this.runId} failed: ${(error as Error).message}`);
-    }
-  }
-
-  stop(reason: AbortReason): void {
-    if (this.reason) return;
-    this.reason = reason;
-    this.abort.abort();
-  }
-
-  /** Writes output tagged with `state` (masked already by the runner). */
-  write(state: RunState, text: string): void {
-    if (this.log.state !== state) this.log.setState(state);
-    void this.log.write(text);
-  }
-
-  info(state: RunState, message: string): void {
-    this.write(state, `${GANTRY_PREFIX}${message}\n`);
-  }
-
-  async end(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.ctx.shutdown.removeEventListener('abort', this.onShutdown);
-    await this.log.close().catch((error: unknown) => this.ctx.log?.(`log of run ${this.runId} not fully stored: ${(error as Error).message}`));
-  }
+export interface PhaseJobOutcome {
+  /** What happened, for the worker's own log. */
+  summary: string;
+  /** Milliseconds per step: the worker's own (claim, transitions, log) and the runner's (prefixed). */
+  timings: PhaseTimings;
 }
+
+type StackOfRun = { id: string; vendor: 'OPENTOFU' | 'TERRAFORM'; autodeploy: boolean; repositoryUrl: string; branch: string; projectRoot: string };
 
 const isLeaseLost = (error: unknown) => error instanceof LeaseLostError;
 
@@ -111,164 +66,275 @@ function shortMessage(error: unknown): string {
   return `Internal error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-function toResourceChanges(result: PlanPhaseResult): ResourceChange[] {
-  return result.summary.resourceChanges.map((change) => ({
+function toResourceChanges(summary: PlanSummary): ResourceChange[] {
+  return summary.resourceChanges.map((change) => ({
     address: change.address,
     action: change.action,
     actions: change.actions,
     before: change.before,
     after: change.after,
+    afterUnknown: change.afterUnknown,
   }));
 }
 
-/**
- * Runs one job of the runs queue. Returns what happened, for the worker's own log; failures of the
- * run itself are recorded on the run, not thrown (a thrown error is a bug or an outage).
- */
-export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promise<string> {
-  const actor = { kind: 'WORKER' as const, id: ctx.workerId, name: `worker ${ctx.workerId}` };
-  const scope = await systemScope(ctx.services, job.accountId, actor);
-  const claimed = await claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs });
-  if (!claimed) return 'stale job (run not waiting for this phase)';
-  const { run, stack, leaseToken } = claimed;
+/** What recordPlan stores of a plan besides its archive (the summary may follow later: null). */
+function planDetails(result: { hasChanges: boolean; planFileSha256: string }, summary: PlanSummary | null): Omit<PlanOutcome, 'archive'> {
+  return {
+    hasChanges: result.hasChanges,
+    summary,
+    resourceChanges: summary ? toResourceChanges(summary) : null,
+    planFileSha256: result.planFileSha256,
+  };
+}
 
-  const log = await createRunLogWriter({
-    redis: ctx.services.redis,
-    store: createLogChunkStore(scope.db),
-    runId: run.id,
-    state: run.state,
-    onError: (error, during) => ctx.log?.(`log ${during} of run ${run.id} failed: ${(error as Error).message}`),
+function addTimings(timer: StepTimer, prefix: string, timings: PhaseTimings): void {
+  for (const [step, ms] of Object.entries(timings)) timer.add(`${prefix}.${step}`, ms);
+}
+
+/**
+ * Runs one job of the runs queue. Returns what happened (and where the time went), for the worker's
+ * own log; failures of the run itself are recorded on the run, not thrown (a thrown error is a bug
+ * or an outage).
+ */
+export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promise<PhaseJobOutcome> {
+  const timer = new StepTimer();
+  const actor = { kind: 'WORKER' as const, id: ctx.workerId, name: `worker ${ctx.workerId}` };
+  const claimed = await timer.measure('claim', async () => {
+    const scope = await systemScope(ctx.services, job.accountId, actor);
+    const claim = await claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs });
+    return claim && { scope, ...claim };
   });
-  const session = new PhaseSession(ctx, scope, run.id, leaseToken, log);
-  session.start();
-  const step = (event: Parameters<typeof advance>[3]) => advance(scope, run.id, leaseToken, event, { actorId: ctx.workerId });
+  if (!claimed) return { summary: 'stale job (run not waiting for this phase)', timings: timer.snapshot() };
+  const { scope, run, stack, leaseToken } = claimed;
+
+  // The log, what the phase needs from the database and (for a plan without a commit yet) the head
+  // of the branch, side by side.
+  const stopResolving = new AbortController();
+  const resolving =
+    job.phase === 'plan' && !run.commitSha
+      ? timer.measure('resolve', () =>
+          ctx.services.resolveCommit({ repositoryUrl: stack.repositoryUrl, branch: stack.branch, signal: stopResolving.signal }),
+        ).then(
+          ({ sha }) => ({ sha }),
+          (error: unknown) => ({ error }),
+        )
+      : null;
+  const [session, inputs] = await timer.measure('open', () =>
+    Promise.all([
+      PhaseSession.open(ctx, scope, run.id, leaseToken, run.state),
+      job.phase === 'perform' ? null : loadPhaseInputs(scope, stack.id),
+    ]),
+  );
+  session.abort.signal.addEventListener('abort', () => stopResolving.abort(), { once: true });
+  const step = (event: RunEvent, update?: Parameters<typeof advance>[4]['update']) =>
+    timer.measure(`transition.${event.type}`, () => advance(scope, run.id, leaseToken, event, { actorId: ctx.workerId, ...(update ? { update } : {}) }));
 
   try {
     if (job.phase === 'apply') {
-      await applyPhase(ctx, session, stack, null, false);
-      return 'applied';
+      const stored = await timer.measure('loadArchive', () => loadPlanArchive(scope, run.id));
+      await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'archive', ...stored }, false);
+      return { summary: 'applied', timings: timer.snapshot() };
     }
     if (job.phase === 'perform') {
+      session.info('PREPARING', 'Tasks are not supported by this worker yet');
+      await session.closeLog();
       await failPhase(scope, run.id, leaseToken, 'Tasks are not supported by this worker yet', ctx.workerId);
-      return 'task refused';
+      return { summary: 'task refused', timings: timer.snapshot() };
     }
 
-    // Plan phase.
+    // Plan phase. A run without a commit gets the branch head now; the SHA is recorded with the
+    // INITIALIZING transition, before any OpenTofu process runs, so the run records what it ran
+    // (a phase handed to another worker before that resolves again: nothing ran yet).
     let sha = run.commitSha;
-    if (!sha) {
+    if (resolving) {
       session.info('PREPARING', `Resolving branch "${stack.branch}" of ${redactUrl(stack.repositoryUrl)}`);
-      try {
-        const commit = await resolveRef({ repositoryUrl: stack.repositoryUrl, branch: stack.branch, signal: session.abort.signal });
-        await recordCommit(scope, run.id, leaseToken, { sha: commit.sha, message: commit.message });
-        sha = commit.sha;
-        session.info('PREPARING', `Branch "${stack.branch}" is at ${commit.sha}: ${commit.message}`);
-      } catch (error) {
+      const resolved = await resolving;
+      if ('error' in resolved) {
+        const error = resolved.error;
         if (session.reason || isLeaseLost(error)) throw error;
         const message = shortMessage(error);
         const details = error instanceof GitError && error.stderr && !message.includes(error.stderr.trim()) ? `\n${error.stderr.trim()}` : '';
         session.info('PREPARING', `Error: ${message}${details}`);
+        await session.closeLog();
         await failPhase(scope, run.id, leaseToken, message, ctx.workerId);
-        return 'failed resolving the commit';
+        return { summary: 'failed resolving the commit', timings: timer.snapshot() };
       }
+      sha = session.unrecordedCommitSha = resolved.sha;
+      session.info('PREPARING', `Branch "${stack.branch}" is at ${sha}`);
     }
+    if (!sha) throw new Error('The run has no commit');
 
-    const inputs = await loadPhaseInputs(scope, stack.id);
-    const result = await runPlanPhase({
+    // An autodeploy plan is applied right here, in the workspace it was made in: no archive is packed,
+    // stored or unpacked. Anything else may be confirmed later and applied by any worker: archive.
+    const applyHere = stack.autodeploy && run.type === 'TRACKED';
+    let commit: CommitDetails | null = null;
+    const planInput: PlanPhaseInput = {
       workRoot: ctx.workDir,
       source: { repositoryUrl: stack.repositoryUrl, sha, projectRoot: stack.projectRoot },
       vendor: { kind: stack.vendor },
-      variables: inputs.variables,
-      stateIn: inputs.state,
+      variables: inputs!.variables,
+      stateIn: inputs!.state,
       log: (stage, text) => session.write(stage, text),
+      onCheckout: (details) => {
+        commit = details;
+      },
       onStage: async (stage) => {
-        if (stage === 'INITIALIZING') await step({ type: 'START_INITIALIZING' });
+        // The commit (resolved now, and its message from the checkout) goes with the first transition after it.
+        if (stage === 'INITIALIZING') {
+          await step({ type: 'START_INITIALIZING' }, {
+            ...(session.unrecordedCommitSha ? { commitSha: session.unrecordedCommitSha } : {}),
+            ...(commit ? { commitMessage: (commit as CommitDetails).message } : {}),
+          });
+          session.unrecordedCommitSha = null;
+        }
         if (stage === 'PLANNING') await step({ type: 'START_PLANNING' });
       },
       signal: session.abort.signal,
       vendorConfig: ctx.vendorConfig,
-    });
-    const planned = await recordPlan(
-      scope,
-      run.id,
-      leaseToken,
-      {
-        hasChanges: result.hasChanges,
-        summary: result.summary,
-        resourceChanges: toResourceChanges(result),
-        planFileSha256: result.planFileSha256,
-        archive: result.archive,
-      },
-      ctx.workerId,
-    );
-    if (planned.state === 'APPLYING') {
-      // Autodeploy: apply the plan just made, from its archive, on this worker.
-      await applyPhase(ctx, session, stack, { archive: result.archive, planFileSha256: result.planFileSha256 }, true);
-      return 'planned and applied (autodeploy)';
+      ...(ctx.repositoryCache ? { repositoryCache: ctx.repositoryCache } : {}),
+    };
+    if (!applyHere) {
+      // The plan (and its archive, packed while `show -json` runs) is recorded; the phase ends there,
+      // unless autodeploy was switched on since the claim (then it is applied from the archive).
+      const result = await runPlanPhase(planInput);
+      addTimings(timer, 'plan', result.timings);
+      const outcome: PlanOutcome = { ...planDetails(result, result.summary), archive: result.archive };
+      await timer.measure('logClose', () => session.closeLog());
+      const planned = await timer.measure('recordPlan', () => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId));
+      if (planned.state !== 'APPLYING') return { summary: `planned (${planned.state})`, timings: timer.snapshot() };
+      await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'archive', archive: result.archive, planFileSha256: planned.planFileSha256! }, true);
+      return { summary: 'planned and applied (autodeploy)', timings: timer.snapshot() };
     }
-    return `planned (${planned.state})`;
+
+    // Autodeploy: the workspace stays here and the plan is applied in it at once; nothing is packed.
+    const result = await runPlanPhase({ ...planInput, workspace: 'retain' });
+    addTimings(timer, 'plan', result.timings);
+    const kept = result.workspace;
+    try {
+      // With changes, the run goes on to APPLYING with neither summary nor archive...
+      let planned = result.hasChanges
+        ? await timer
+            .measure('recordPlan', () =>
+              recordPlan(scope, run.id, leaseToken, { ...planDetails(result, null), archive: null }, ctx.workerId),
+            )
+            .catch((error: unknown) => {
+              if (error instanceof PlanDetailsRequiredError) return null;
+              throw error;
+            })
+        : null;
+      if (!planned) {
+        // ...unless there is nothing to apply or autodeploy was switched off since the claim: then the
+        // plan is recorded with its summary (and its archive if it waits for a confirmation), and the
+        // phase ends.
+        const described = await timer.measure('describe', () => kept.describe());
+        const archive = result.hasChanges && run.type === 'TRACKED' ? await timer.measure('archive', () => kept.archive()) : null;
+        await timer.measure('logClose', () => session.closeLog());
+        const outcome: PlanOutcome = { ...planDetails(result, described.summary), archive };
+        planned = await timer.measure('recordPlan', () => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId));
+      }
+      if (planned.state !== 'APPLYING') return { summary: `planned (${planned.state})`, timings: timer.snapshot() };
+
+      // APPLYING: the plan just recorded is applied here (its hash checked again), while OpenTofu
+      // describes it for the run's summary, which is recorded before the run finishes.
+      const describing = timer
+        .measure('describe∥apply', () => kept.describe({ log: (text) => session.write('APPLYING', text), signal: session.abort.signal }))
+        .then((described) =>
+          timer.measure('recordPlanSummary', () =>
+            recordPlanSummary(scope, run.id, leaseToken, { summary: described.summary, resourceChanges: toResourceChanges(described.summary) }),
+          ),
+        );
+      describing.catch(() => undefined);
+      await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'kept', workspace: kept, planFileSha256: planned.planFileSha256! }, true, async () => {
+        try {
+          await describing;
+        } catch (error) {
+          // The apply has run: a plan that cannot be described leaves the run without its summary only.
+          if (!isLeaseLost(error) && !session.reason) session.info('APPLYING', `The plan's summary could not be recorded: ${shortMessage(error)}`);
+        }
+      });
+      return { summary: 'planned and applied (autodeploy, in place)', timings: timer.snapshot() };
+    } finally {
+      await kept.dispose();
+    }
   } catch (error) {
-    return await handlePhaseError(ctx, session, error);
+    return { summary: await handlePhaseError(ctx, session, error), timings: timer.snapshot() };
   } finally {
-    await session.end();
+    await timer.measure('end', () => session.end());
   }
 }
+
+type PlanToApply =
+  | { kind: 'archive'; archive: Buffer; planFileSha256: string }
+  | { kind: 'kept'; workspace: PlannedWorkspace; planFileSha256: string };
 
 async function applyPhase(
   ctx: PhaseJobContext,
   session: PhaseSession,
-  stack: { id: string; vendor: 'OPENTOFU' | 'TERRAFORM' },
-  plan: { archive: Buffer; planFileSha256: string } | null,
+  timer: StepTimer,
+  stack: StackOfRun,
+  inputs: PhaseInputs,
+  plan: PlanToApply,
   alreadyApplying: boolean,
+  /** Awaited once the apply ended, before the run is finished or failed (the plan's summary being recorded). Must not throw. */
+  afterApply?: () => Promise<void>,
 ): Promise<void> {
   const { scope, runId, leaseToken } = session;
-  const step = (event: Parameters<typeof advance>[3]) => advance(scope, runId, leaseToken, event, { actorId: ctx.workerId });
+  const step = (event: RunEvent) =>
+    timer.measure(`transition.${event.type}`, () => advance(scope, runId, leaseToken, event, { actorId: ctx.workerId }));
   // For autodeploy the run is APPLYING already: its whole log belongs there.
   const tag = (stage: ApplyStage): RunState => (alreadyApplying ? 'APPLYING' : stage);
   // An autodeploy run is APPLYING already: a shutdown can no longer hand it back.
   if (alreadyApplying) session.applying = true;
-  const stored = plan ?? (await loadPlanArchive(scope, runId));
-  const inputs = await loadPhaseInputs(scope, stack.id);
+  const applyInput = {
+    expectedPlanSha256: plan.planFileSha256,
+    vendor: { kind: stack.vendor },
+    variables: inputs.variables,
+    // The state the plan was made against (the stack lock keeps it current).
+    stateIn: inputs.state,
+    log: (stage: ApplyStage, text: string) => session.write(tag(stage), text),
+    onStage: async (stage: ApplyStage) => {
+      if (stage !== 'APPLYING' || alreadyApplying) return;
+      if (session.reason === 'shutdown') throw new RunCanceledError('The worker is shutting down');
+      // From here on infrastructure may change: a shutdown waits for the apply to end.
+      session.applying = true;
+      await step({ type: 'START_APPLYING' });
+    },
+    signal: session.abort.signal,
+    vendorConfig: ctx.vendorConfig,
+  };
+  let result: ApplyPhaseResult;
   try {
-    const result = await runApplyPhase({
-      workRoot: ctx.workDir,
-      archive: stored.archive,
-      expectedPlanSha256: stored.planFileSha256,
-      vendor: { kind: stack.vendor },
-      variables: inputs.variables,
-      stateIn: inputs.state,
-      log: (stage, text) => session.write(tag(stage), text),
-      onStage: async (stage) => {
-        if (stage !== 'APPLYING' || alreadyApplying) return;
-        if (session.reason === 'shutdown') throw new RunCanceledError('The worker is shutting down');
-        // From here on infrastructure may change: a shutdown waits for the apply to end.
-        session.applying = true;
-        await step({ type: 'START_APPLYING' });
-      },
-      signal: session.abort.signal,
-      vendorConfig: ctx.vendorConfig,
-    });
-    if (result.stateOut) await storeState(scope, stack.id, runId, result.stateOut);
-    await step({ type: 'APPLY_SUCCEEDED' });
+    result =
+      plan.kind === 'kept'
+        ? await plan.workspace.apply(applyInput)
+        : await runApplyPhase({ ...applyInput, workRoot: ctx.workDir, archive: plan.archive });
   } catch (error) {
+    await afterApply?.();
     const stateOut = stateOutOf(error);
     if (stateOut) {
       // Whatever the apply changed before failing must be in the state the next run starts from.
-      await storeState(scope, stack.id, runId, stateOut);
+      await timer.measure('storeState', () => storeState(scope, stack.id, runId, stateOut));
     }
     throw error;
   }
+  addTimings(timer, 'apply', result.timings);
+  await afterApply?.();
+  await timer.measure('logClose', () => session.closeLog());
+  // The state the apply left and FINISHED, in one transaction.
+  await timer.measure('finishApply', () => finishApply(scope, runId, leaseToken, { stackId: stack.id, stateOut: result.stateOut }, ctx.workerId));
 }
 
 async function handlePhaseError(ctx: PhaseJobContext, session: PhaseSession, error: unknown): Promise<string> {
   const { scope, runId, leaseToken } = session;
   if (session.reason === 'stopped') {
-    session.info(session.log.state as RunState, 'Stopped by request');
+    session.info(session.lastState, 'Stopped by request');
     return 'stopped';
   }
   if (session.reason === 'lease-lost' || isLeaseLost(error)) {
     ctx.log?.(`run ${runId}: lease lost; leaving the run to whoever holds it`);
     return 'lease lost';
   }
+  await session.closeLog();
   if (session.reason === 'shutdown' && !session.applying) {
     try {
       await advance(scope, runId, leaseToken, { type: 'REQUEUE' }, { actorId: ctx.workerId, reason: `Worker ${ctx.workerId} shut down; the phase goes to another worker` });
@@ -279,7 +345,7 @@ async function handlePhaseError(ctx: PhaseJobContext, session: PhaseSession, err
   }
   const message = shortMessage(error);
   try {
-    await failPhase(scope, runId, leaseToken, message, ctx.workerId);
+    await failPhase(scope, runId, leaseToken, message, ctx.workerId, { commitSha: session.unrecordedCommitSha });
   } catch (failError) {
     if (!isLeaseLost(failError)) throw failError;
   }

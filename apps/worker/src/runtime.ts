@@ -1,10 +1,12 @@
 import { hostname } from 'node:os';
+import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { WorkerConfig } from '@gantry/config';
 import { createOutboxSource, purgePublishedOutbox, reapExpiredLeases, type CoreServices } from '@gantry/core';
 import { forAccount } from '@gantry/db';
 import { createJobProducer, createOutboxRelay, createRedis, parseJob, QUEUE_NAMES, type OutboxRelay } from '@gantry/queue';
+import { RepositoryCache } from '@gantry/vcs';
 import { runPhaseJob } from './phase-job.ts';
 
 /** Exercises the claim path's queries on an account that does not exist (reads nothing, locks nothing). */
@@ -39,6 +41,8 @@ export interface WorkerRuntimeOptions {
 export async function startWorkerRuntime({ config, services, log = () => {} }: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const workerId = config.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
   const shutdown = new AbortController();
+  // Commits fetched once are checked out from here by later runs of this worker.
+  const repositoryCache = new RepositoryCache(join(resolve(config.workDir), 'git-cache'));
 
   const producer = createJobProducer(config.redisUrl, { prefix: config.queuePrefix });
   // Open connections and compile the hot queries now, so the first run starts as fast as the rest.
@@ -76,8 +80,8 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
   const worker = new Worker(
     QUEUE_NAMES.runs,
     async (job: Job) => {
-      const payload = parseJob('runPhase', job.data);
       const started = Date.now();
+      const payload = parseJob('runPhase', job.data);
       const outcome = await runPhaseJob(
         {
           services,
@@ -86,13 +90,16 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
           heartbeatMs: config.heartbeatMs,
           workDir: config.workDir,
           vendorConfig: { tofuBin: config.tofuBin, terraformBin: config.terraformBin },
+          repositoryCache,
           shutdown: shutdown.signal,
           log,
         },
         payload,
       );
-      log(`run ${payload.runId} ${payload.phase}: ${outcome} (${Date.now() - started} ms)`);
-      return outcome;
+      // One line per job; `timings` (ms per step) and the queue wait are what bench/run-overhead reads.
+      const profile = JSON.stringify({ enqueuedAt: job.timestamp, startedAt: started, waitedMs: started - job.timestamp, timings: outcome.timings });
+      log(`run ${payload.runId} ${payload.phase}: ${outcome.summary} (${Date.now() - started} ms) ${profile}`);
+      return outcome.summary;
     },
     {
       connection,

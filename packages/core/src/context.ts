@@ -30,10 +30,14 @@ export const NO_EVENTS: RunEventsPublisher = { stateChanged() {} };
 
 export interface ResolvedCommitInfo {
   sha: string;
-  message: string;
+  /** Known when the resolver read the commit; the worker fills it from the checkout otherwise. */
+  message?: string | null;
 }
 
-/** Finds the head commit of a branch (packages/vcs `resolveRef` in production). */
+/**
+ * Finds the head commit of a branch, when a worker starts a run that has no commit yet
+ * (packages/vcs `resolveBranchHead` in production: one `git ls-remote`, the SHA only).
+ */
 export type CommitResolver = (input: { repositoryUrl: string; branch: string; signal?: AbortSignal }) => Promise<ResolvedCommitInfo>;
 
 /** What use-cases may use besides the tenant handle. Holds no raw database access. */

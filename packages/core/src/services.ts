@@ -2,7 +2,7 @@ import { createPrismaClient, forAccount, type PrismaClient } from '@gantry/db';
 import { DomainError } from '@gantry/domain';
 import { publishRunEvent } from '@gantry/logs';
 import { createRedis } from '@gantry/queue';
-import { resolveRef } from '@gantry/vcs';
+import { resolveBranchHead } from '@gantry/vcs';
 import type { Redis } from 'ioredis';
 import { loadBaseConfig } from '@gantry/config';
 import { NO_EVENTS, type AccountScope, type Actor, type CommitResolver, type RunEventsPublisher, type ScopeServices } from './context.ts';
@@ -29,9 +29,10 @@ export interface CoreServicesOptions {
   now?: () => Date;
 }
 
+/** One `git ls-remote`: the SHA a run records; message and author come from the worker's checkout. */
 export const resolveCommitWithGit: CommitResolver = async ({ repositoryUrl, branch, signal }) => {
-  const commit = await resolveRef({ repositoryUrl, branch, ...(signal ? { signal } : {}) });
-  return { sha: commit.sha, message: commit.message };
+  const { sha } = await resolveBranchHead({ repositoryUrl, branch, ...(signal ? { signal } : {}) });
+  return { sha, message: null };
 };
 
 function redisEvents(redis: Redis): RunEventsPublisher {

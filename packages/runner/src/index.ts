@@ -16,7 +16,19 @@ export {
   type ApplyStage,
   type StackOutput,
 } from './phases/apply-phase.ts';
-export { runPlanPhase, type PlanPhaseInput, type PlanPhaseResult, type PlanStage } from './phases/plan-phase.ts';
+export {
+  runPlanPhase,
+  type PlanDescription,
+  type PlanPhaseInput,
+  type PlanPhaseResult,
+  type PlanStage,
+  type RetainedPlanResult,
+  type RetainingPlanPhaseInput,
+} from './phases/plan-phase.ts';
+export { PlannedWorkspace, type ApplyInPlaceInput, type DescribeOptions } from './phases/planned-workspace.ts';
+export { StepTimer, type PhaseTimings } from './phases/timings.ts';
+// The repository cache a worker passes to runPlanPhase (from @gantry/vcs).
+export { RepositoryCache, type CommitDetails } from '@gantry/vcs';
 export { parsePlanJson, PlanJsonError, type PlanJson, type RawAction } from './plan/plan-json.ts';
 export {
   SENSITIVE_PLACEHOLDER,
@@ -45,4 +57,4 @@ export {
   type VendorKind,
   type VendorSpec,
 } from './vendor/binary.ts';
-export { LOCAL_STATE_FILE } from './workspace/state.ts';
+export { LOCAL_STATE_FILE, outputsFromState } from './workspace/state.ts';

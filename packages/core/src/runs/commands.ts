@@ -8,9 +8,6 @@ import { idInput, parseInput } from '../validation.ts';
 import { AfterCommit } from './effects.ts';
 import { applyRunEvent, applyRunEventInTx, promoteQueuedRuns } from './transition.ts';
 
-/** How long triggering waits for the repository before leaving the commit to the worker. */
-const RESOLVE_AT_TRIGGER_TIMEOUT_MS = 20_000;
-
 export const triggerRunInput = z.object({
   stackId: idInput,
   /** Tasks are not runnable yet, so they cannot be triggered. */
@@ -76,30 +73,21 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
 }
 
 /**
- * Queues a run of the stack at the head of its branch. The commit is resolved now so the run plans
- * exactly what was there when the user clicked; if the repository cannot be reached the run is
- * queued anyway and fails at PREPARING with git's own message in its log.
+ * Queues a run of the stack at the head of its branch. Nothing slow happens here (no git): the
+ * worker that starts the run resolves the branch head (`services.resolveCommit`) and records that SHA
+ * on the run before any OpenTofu process runs, so the run always records exactly the commit it ran;
+ * a phase handed to another worker reuses the recorded SHA. If the repository cannot be reached the
+ * run fails at PREPARING with git's own message in its log.
  */
 export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof triggerRunInput>): Promise<RunRef> {
   assertCanWrite(scope);
   const input = parseInput(triggerRunInput, rawInput);
-  const stack = await scope.db.stack.findUnique({ where: { id: input.stackId } });
+  const stack = await scope.db.stack.findUnique({ where: { id: input.stackId }, select: { id: true } });
   if (!stack) throw DomainError.notFound('Stack', input.stackId);
-
-  let commit: ResolvedCommitInfo | null = null;
-  try {
-    commit = await scope.services.resolveCommit({
-      repositoryUrl: stack.repositoryUrl,
-      branch: stack.branch,
-      signal: AbortSignal.timeout(RESOLVE_AT_TRIGGER_TIMEOUT_MS),
-    });
-  } catch {
-    commit = null; // the worker resolves again and reports the failure in the run's log
-  }
 
   const effects = new AfterCommit();
   const run = await scope.db.transaction((tx) =>
-    createRunInTx(scope, tx, { stackId: stack.id, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit }, effects),
+    createRunInTx(scope, tx, { stackId: stack.id, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit: null }, effects),
   );
   effects.publish(scope);
   return ref(run);

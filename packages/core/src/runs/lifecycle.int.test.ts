@@ -4,7 +4,9 @@ import type { AccountScope } from '../context.ts';
 import { createStack } from '../stacks/stacks.ts';
 import { createTestAccount, createTestServices, type TestServices } from '../testing.ts';
 import { confirmRun, discardRun, retryRun, stopRun, triggerRun } from './commands.ts';
-import { advance, claimPhase, heartbeat, recordPlan, type WorkerIdentity } from './phases.ts';
+import { advance, claimPhase, finishApply, heartbeat, loadPlanArchive, PlanDetailsRequiredError, recordPlan, recordPlanSummary, type WorkerIdentity } from './phases.ts';
+import { LeaseLostError } from './transition.ts';
+import { loadCurrentState } from '../state/stack-state.ts';
 import { getRun, listRuns } from './queries.ts';
 import { reapExpiredLeases } from './reaper.ts';
 
@@ -51,13 +53,15 @@ afterAll(async () => {
 });
 
 describe('run lifecycle (core, no worker)', () => {
-  it('trigger resolves the commit, records the timeline and enqueues the plan in the same transaction', async () => {
+  it('trigger records the timeline and enqueues the plan in the same transaction; the commit is the worker\'s to resolve', async () => {
     const stack = await newStack('lifecycle-a');
     const ref = await triggerRun(scope, { stackId: stack.id });
     expect(ref.state).toBe('READY');
     const run = await getRun(scope, ref.id);
-    expect(run.commitSha).toBe(repo.sha);
-    expect(run.commitMessage).toBe('Add resources');
+    // No git in the request: the worker resolves the branch head when the run starts and records it.
+    expect(run.commitSha).toBeNull();
+    expect(run.commitMessage).toBeNull();
+    expect(await t.services.resolveCommit({ repositoryUrl: repo.url, branch: 'main' })).toEqual({ sha: repo.sha, message: null });
     expect(run.triggeredBy?.name).toBe('Lifecycle User');
     expect(run.transitions.map((tr) => tr.state)).toEqual(['QUEUED', 'READY']);
     expect((await outboxJobs()).filter((j) => j.runId === ref.id)).toEqual([{ accountId: scope.account.id, runId: ref.id, phase: 'plan' }]);
@@ -136,6 +140,60 @@ describe('run lifecycle (core, no worker)', () => {
     ]);
     await expect(confirmRun(scope, ref.id)).rejects.toMatchObject({ code: 'INVALID_STATE', message: 'Run is FINISHED; only UNCONFIRMED runs can be confirmed' });
     expect(await t.services.prisma.workspaceArchive.count({ where: { runId: ref.id } })).toBe(0);
+  });
+
+  it('a plan without its archive: fine for autodeploy (applied in place), refused when it must wait for a confirmation', async () => {
+    const auto = await newStack('lifecycle-no-archive-auto', { autodeploy: true });
+    const a = await triggerRun(scope, { stackId: auto.id });
+    const claimedA = (await claimPhase(scope, a.id, 'plan', worker))!;
+    await advance(scope, a.id, claimedA.leaseToken, { type: 'START_INITIALIZING' }, { actorId: worker.id, update: { commitMessage: 'From the checkout' } });
+    await advance(scope, a.id, claimedA.leaseToken, { type: 'START_PLANNING' }, { actorId: worker.id });
+    // Neither archive nor summary: the worker applies in place and describes the plan meanwhile.
+    const applying = await recordPlan(scope, a.id, claimedA.leaseToken, { ...plan(true), archive: null, summary: null, resourceChanges: null }, worker.id);
+    expect(applying.state).toBe('APPLYING');
+    expect(applying.planFileSha256).toBe('a'.repeat(64));
+    expect(applying.commitMessage).toBe('From the checkout');
+    expect(await t.services.prisma.workspaceArchive.count({ where: { runId: a.id } })).toBe(0);
+    expect((await getRun(scope, a.id)).planSummary).toBeNull();
+    await recordPlanSummary(scope, a.id, claimedA.leaseToken, { summary: plan(true).summary, resourceChanges: plan(true).resourceChanges });
+    const described = await getRun(scope, a.id);
+    expect(described.planSummary).toEqual({ add: 1, change: 0, destroy: 0, replace: 0 });
+    expect(described.resourceChanges?.map((c) => c.address)).toEqual(['terraform_data.a']);
+    // The state and FINISHED in one transaction.
+    const state = Buffer.from(JSON.stringify({ version: 4, serial: 1, lineage: 'l', resources: [] }));
+    const finished = await finishApply(scope, a.id, claimedA.leaseToken, { stackId: auto.id, stateOut: state }, worker.id);
+    expect(finished.state).toBe('FINISHED');
+    expect((await loadCurrentState(scope, auto.id))?.bytes.equals(state)).toBe(true);
+    // Once the run ended, the worker holds nothing: no more summary, no second finish.
+    await expect(recordPlanSummary(scope, a.id, claimedA.leaseToken, { summary: plan(true).summary, resourceChanges: [] })).rejects.toBeInstanceOf(LeaseLostError);
+    await expect(finishApply(scope, a.id, claimedA.leaseToken, { stackId: auto.id, stateOut: state }, worker.id)).rejects.toBeInstanceOf(LeaseLostError);
+    expect((await loadCurrentState(scope, auto.id))?.version).toBe(1);
+
+    const manual = await newStack('lifecycle-no-archive-manual');
+    const b = await triggerRun(scope, { stackId: manual.id });
+    const claimedB = (await claimPhase(scope, b.id, 'plan', worker))!;
+    await advance(scope, b.id, claimedB.leaseToken, { type: 'START_INITIALIZING' }, { actorId: worker.id });
+    await advance(scope, b.id, claimedB.leaseToken, { type: 'START_PLANNING' }, { actorId: worker.id });
+    await expect(recordPlan(scope, b.id, claimedB.leaseToken, { ...plan(true), archive: null }, worker.id)).rejects.toBeInstanceOf(PlanDetailsRequiredError);
+    await expect(recordPlan(scope, b.id, claimedB.leaseToken, { ...plan(true), summary: null, resourceChanges: null }, worker.id)).rejects.toThrow(
+      /summary is required/,
+    );
+    const untouched = await getRun(scope, b.id);
+    expect(untouched.state).toBe('PLANNING');
+    expect(untouched.planSummary).toBeNull();
+    // Called again with the archive, it is stored and the run waits for a confirmation.
+    expect((await recordPlan(scope, b.id, claimedB.leaseToken, plan(true), worker.id)).state).toBe('UNCONFIRMED');
+    expect((await loadPlanArchive(scope, b.id)).archive.toString()).toBe('archive bytes');
+    // No changes, or a proposed run: no archive needed either.
+    const c = await triggerRun(scope, { stackId: manual.id, type: 'PROPOSED' });
+    const claimedC = (await claimPhase(scope, c.id, 'plan', worker))!;
+    await advance(scope, c.id, claimedC.leaseToken, { type: 'START_INITIALIZING' }, { actorId: worker.id });
+    await advance(scope, c.id, claimedC.leaseToken, { type: 'START_PLANNING' }, { actorId: worker.id });
+    await expect(recordPlan(scope, c.id, claimedC.leaseToken, { ...plan(true), archive: null, summary: null, resourceChanges: null }, worker.id)).rejects.toThrow(
+      /summary is required/,
+    );
+    expect((await recordPlan(scope, c.id, claimedC.leaseToken, { ...plan(true), archive: null }, worker.id)).state).toBe('FINISHED');
+    await discardRun(scope, b.id);
   });
 
   it('autodeploy goes straight to APPLYING; a no-op plan finishes', async () => {

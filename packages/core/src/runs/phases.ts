@@ -6,7 +6,7 @@ import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { loadRunVariables, type RunVariable } from '../env/variables.ts';
 import { sealResourceChanges } from '../plans/resource-changes.ts';
-import { loadCurrentState } from '../state/stack-state.ts';
+import { loadCurrentState, storeStateInTx } from '../state/stack-state.ts';
 import { AfterCommit } from './effects.ts';
 import type { PlanSummary, ResourceChange } from './queries.ts';
 import { applyRunEvent, applyRunEventInTx, LeaseLostError } from './transition.ts';
@@ -106,36 +106,70 @@ export function advance(
 }
 
 /** Records the commit resolved by the worker (when it could not be resolved at trigger time). */
-export async function recordCommit(scope: AccountScope, runId: string, leaseToken: string, commit: { sha: string; message: string }): Promise<void> {
+export async function recordCommit(scope: AccountScope, runId: string, leaseToken: string, commit: { sha: string; message?: string | null }): Promise<void> {
   const { count } = await scope.db.run.updateMany({
     where: { id: runId, leaseToken },
-    data: { commitSha: commit.sha, commitMessage: commit.message },
+    data: { commitSha: commit.sha, ...(commit.message != null ? { commitMessage: commit.message } : {}) },
   });
   if (count !== 1) throw new LeaseLostError(runId, 'PREPARING');
 }
 
-/** Fails the phase with a short reason (the details are in the log). Lease-fenced. */
-export async function failPhase(scope: AccountScope, runId: string, leaseToken: string, message: string, actorId: string): Promise<Run> {
-  return advance(scope, runId, leaseToken, { type: 'FAIL' }, { reason: message, update: { error: message }, actorId });
+/**
+ * Fails the phase with a short reason (the details are in the log). Lease-fenced. `commitSha`: the
+ * commit the worker had resolved but not recorded yet (it failed before INITIALIZING).
+ */
+export async function failPhase(
+  scope: AccountScope,
+  runId: string,
+  leaseToken: string,
+  message: string,
+  actorId: string,
+  options: { commitSha?: string | null } = {},
+): Promise<Run> {
+  const update = { error: message, ...(options.commitSha ? { commitSha: options.commitSha } : {}) };
+  return advance(scope, runId, leaseToken, { type: 'FAIL' }, { reason: message, update, actorId });
 }
 
 export interface PlanOutcome {
   hasChanges: boolean;
-  summary: PlanSummary;
-  resourceChanges: ResourceChange[];
+  /**
+   * Counts and changes for display. May be null (with resourceChanges) when the run goes on to apply
+   * at once (autodeploy): the worker then records them with recordPlanSummary while it applies.
+   */
+  summary: PlanSummary | null;
+  resourceChanges: ResourceChange[] | null;
   planFileSha256: string;
-  archive: Buffer;
+  /**
+   * The planned workspace, for an apply on any worker. May be null when the run goes on to apply at
+   * once on the worker that planned it (autodeploy).
+   */
+  archive: Buffer | null;
+}
+
+/**
+ * The plan does not go on to apply at once (autodeploy was switched off since the claim, or there is
+ * nothing to apply), so recordPlan needs what a later reader needs: the summary, and the archive when
+ * the plan waits for a confirmation. Nothing was changed; call again with them.
+ */
+export class PlanDetailsRequiredError extends DomainError {
+  constructor(runId: string, missing: string[]) {
+    super('PRECONDITION_FAILED', `The plan of run ${runId} does not go on to apply at once: its ${missing.join(' and ')} is required`, {
+      missing,
+    });
+  }
 }
 
 /**
  * Stores a successful plan: encrypted workspace archive, summary, resource changes and plan hash, and
  * moves the run on in the same transaction: UNCONFIRMED, FINISHED (no changes, or a proposed run) or
- * APPLYING (autodeploy, read from the stack now).
+ * APPLYING (autodeploy, read from the stack now). The archive is stored only while the plan may be
+ * applied by any worker: an autodeploy run is applied by the worker that planned it, at once.
  */
 export async function recordPlan(scope: AccountScope, runId: string, leaseToken: string, outcome: PlanOutcome, actorId: string): Promise<Run> {
   const now = scope.services.now();
   const effects = new AfterCommit();
-  const archiveSha256 = createHash('sha256').update(outcome.archive).digest('hex');
+  const archive = outcome.archive;
+  const archiveSha256 = archive ? createHash('sha256').update(archive).digest('hex') : null;
   const run = await scope.db.transaction(
     async (tx) => {
       const current = await tx.run.findUnique({ where: { id: runId }, select: { stackId: true, leaseToken: true, state: true, type: true } });
@@ -143,8 +177,15 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
       if (current.leaseToken !== leaseToken) throw new LeaseLostError(runId, current.state);
       const stack = await tx.stack.findUniqueOrThrow({ where: { id: current.stackId }, select: { autodeploy: true } });
       // Only a plan that may be applied needs its workspace (proposed runs never apply).
-      if (outcome.hasChanges && current.type !== 'PROPOSED') {
-        const ciphertext = scope.services.secretBox.seal(outcome.archive, sealContext.archive(tx.accountId, runId));
+      const applicable = outcome.hasChanges && current.type !== 'PROPOSED';
+      const missing = [
+        ...(applicable || outcome.summary ? [] : ['summary']),
+        ...(applicable && !stack.autodeploy && !outcome.summary ? ['summary'] : []),
+        ...(applicable && !stack.autodeploy && !archive ? ['workspace archive'] : []),
+      ];
+      if (missing.length > 0) throw new PlanDetailsRequiredError(runId, missing);
+      if (applicable && archive && archiveSha256) {
+        const ciphertext = scope.services.secretBox.seal(archive, sealContext.archive(tx.accountId, runId));
         await tx.workspaceArchive.upsert({
           where: { runId_accountId: { runId, accountId: tx.accountId } },
           create: {
@@ -152,13 +193,12 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
             runId,
             ciphertext,
             sha256: archiveSha256,
-            sizeBytes: outcome.archive.length,
+            sizeBytes: archive.length,
             planFileSha256: outcome.planFileSha256,
           },
-          update: { ciphertext, sha256: archiveSha256, sizeBytes: outcome.archive.length, planFileSha256: outcome.planFileSha256 },
+          update: { ciphertext, sha256: archiveSha256, sizeBytes: archive.length, planFileSha256: outcome.planFileSha256 },
         });
       }
-      const { add, change, destroy, replace } = outcome.summary;
       return applyRunEventInTx(
         tx,
         runId,
@@ -169,9 +209,8 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
           reason: outcome.hasChanges ? (stack.autodeploy ? 'Autodeploy: applying the plan' : null) : 'No changes',
           update: {
             hasChanges: outcome.hasChanges,
-            planSummary: { add, change, destroy, replace },
-            resourceChangesCiphertext: sealResourceChanges(scope.services.secretBox, tx.accountId, runId, outcome.resourceChanges),
             planFileSha256: outcome.planFileSha256,
+            ...(outcome.summary ? summaryColumns(scope, tx.accountId, runId, outcome.summary, outcome.resourceChanges ?? []) : {}),
           },
         },
         now,
@@ -180,6 +219,67 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
     },
     { timeoutMs: 60_000 },
   );
+  effects.publish(scope);
+  return run;
+}
+
+function summaryColumns(
+  scope: AccountScope,
+  accountId: string,
+  runId: string,
+  summary: PlanSummary,
+  resourceChanges: ResourceChange[],
+): Prisma.RunUncheckedUpdateInput {
+  const { add, change, destroy, replace } = summary;
+  return {
+    planSummary: { add, change, destroy, replace },
+    resourceChangesCiphertext: sealResourceChanges(scope.services.secretBox, accountId, runId, resourceChanges),
+  };
+}
+
+/** Records the summary of a plan that went on to apply before it was described (autodeploy). Lease-fenced. */
+export async function recordPlanSummary(
+  scope: AccountScope,
+  runId: string,
+  leaseToken: string,
+  described: { summary: PlanSummary; resourceChanges: ResourceChange[] },
+): Promise<void> {
+  const { count } = await scope.db.run.updateMany({
+    where: { id: runId, leaseToken },
+    data: summaryColumns(scope, scope.account.id, runId, described.summary, described.resourceChanges),
+  });
+  if (count !== 1) {
+    const run = await scope.db.run.findUnique({ where: { id: runId }, select: { state: true } });
+    throw new LeaseLostError(runId, run?.state ?? 'FAILED');
+  }
+}
+
+/**
+ * Ends a successful apply: stores the state it left (a new version when it differs) and moves the
+ * run to FINISHED, in one transaction, so a finished run always has its state and a stored state
+ * never belongs to a run that still looks unfinished.
+ */
+export async function finishApply(
+  scope: AccountScope,
+  runId: string,
+  leaseToken: string,
+  result: { stackId: string; stateOut: Buffer | null },
+  actorId: string,
+): Promise<Run> {
+  const now = scope.services.now();
+  const effects = new AfterCommit();
+  const run = await scope.db.transaction(async (tx) => {
+    // The stack row is locked first, as every transition does.
+    if (result.stateOut) await storeStateInTx(scope, tx, result.stackId, runId, result.stateOut);
+    return applyRunEventInTx(
+      tx,
+      runId,
+      { type: 'APPLY_SUCCEEDED' },
+      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null },
+      now,
+      effects,
+    );
+  });
   effects.publish(scope);
   return run;
 }

@@ -39,26 +39,35 @@ export async function storeState(
   runId: string | null,
   bytes: Buffer,
 ): Promise<{ version: number; changed: boolean }> {
+  return scope.db.transaction((tx: TenantTx) => storeStateInTx(scope, tx, stackId, runId, bytes));
+}
+
+/** storeState inside the caller's transaction (locks the stack row first). */
+export async function storeStateInTx(
+  scope: AccountScope,
+  tx: TenantTx,
+  stackId: string,
+  runId: string | null,
+  bytes: Buffer,
+): Promise<{ version: number; changed: boolean }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  return scope.db.transaction(async (tx: TenantTx) => {
-    await tx.lockStack(stackId);
-    const current = await tx.stackState.findFirst({ where: { stackId }, orderBy: { version: 'desc' }, select: { version: true, sha256: true } });
-    if (current?.sha256 === sha256) return { version: current.version, changed: false };
-    const version = (current?.version ?? 0) + 1;
-    await tx.stackState.create({
-      data: {
-        accountId: tx.accountId,
-        stackId,
-        version,
-        ...stateHeader(bytes),
-        ciphertext: scope.services.secretBox.seal(bytes, sealContext.state(tx.accountId, stackId, version)),
-        sha256,
-        sizeBytes: bytes.length,
-        runId,
-      },
-    });
-    return { version, changed: true };
+  await tx.lockStack(stackId);
+  const current = await tx.stackState.findFirst({ where: { stackId }, orderBy: { version: 'desc' }, select: { version: true, sha256: true } });
+  if (current?.sha256 === sha256) return { version: current.version, changed: false };
+  const version = (current?.version ?? 0) + 1;
+  await tx.stackState.create({
+    data: {
+      accountId: tx.accountId,
+      stackId,
+      version,
+      ...stateHeader(bytes),
+      ciphertext: scope.services.secretBox.seal(bytes, sealContext.state(tx.accountId, stackId, version)),
+      sha256,
+      sizeBytes: bytes.length,
+      runId,
+    },
   });
+  return { version, changed: true };
 }
 
 export async function listStateVersions(db: TenantDb, stackId: string) {

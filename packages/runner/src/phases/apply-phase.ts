@@ -10,8 +10,8 @@ import {
   type VendorSpec,
 } from '../vendor/binary.ts';
 import { sha256File } from '../workspace/archive.ts';
-import { restorePlanArchive, SOURCE_DIR } from '../workspace/plan-archive.ts';
-import { findDeclaredBackend, readLocalState, writeLocalState } from '../workspace/state.ts';
+import { restorePlanArchive, SOURCE_DIR, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
+import { findDeclaredBackend, outputsFromState, prepareLocalState, readLocalState, type StateOutput } from '../workspace/state.ts';
 import {
   callerCallback,
   collectSecrets,
@@ -20,6 +20,7 @@ import {
   reportFailure,
 } from './phase-context.ts';
 import { resolveProjectDir } from './project-root.ts';
+import type { PhaseTimings } from './timings.ts';
 
 export type ApplyStage = 'PREPARING_APPLY' | 'APPLYING';
 
@@ -57,8 +58,10 @@ export interface ApplyPhaseResult {
    * its state in a backend of its own.
    */
   stateOut: Buffer | null;
-  /** `tofu output -json`, sensitive values replaced by "(sensitive)". */
+  /** The root module's outputs (as `tofu output -json` prints them), sensitive values replaced by "(sensitive)". */
   outputs: Record<string, StackOutput>;
+  /** Milliseconds per step (restore, hash, apply, …), for profiling. */
+  timings: PhaseTimings;
 }
 
 /**
@@ -78,11 +81,7 @@ export interface ApplyFailureDetails {
  */
 export async function runApplyPhase(input: ApplyPhaseInput): Promise<ApplyPhaseResult> {
   const secrets = collectSecrets(input.secrets, input.variables, input.credentials);
-  const displayName = vendorCommandName(input.vendor.kind);
-  if (input.signal?.aborted) throw new RunCanceledError();
-  if (!/^[0-9a-f]{64}$/i.test(input.expectedPlanSha256)) {
-    throw new RunnerError('INVALID_INPUT', 'expectedPlanSha256 must be a SHA-256 in hex');
-  }
+  checkApplyInput(input);
 
   const context = await PhaseContext.create<ApplyStage>({
     workRoot: input.workRoot,
@@ -93,17 +92,51 @@ export async function runApplyPhase(input: ApplyPhaseInput): Promise<ApplyPhaseR
     timeoutMs: input.timeoutMs,
     killGraceMs: input.killGraceMs ?? DEFAULT_APPLY_KILL_GRACE_MS,
   });
-  let stage: ApplyStage = 'PREPARING_APPLY';
-  let projectDir: string | undefined;
-  let usesLocalState = false;
+  const stage: ApplyStage = 'PREPARING_APPLY';
   try {
     await enterStage(context, input, stage);
-    const binary = await resolveVendorBinary(input.vendor, input.vendorConfig);
     context.info(stage, `Restoring the workspace of the plan (${(input.archive.length / 1024).toFixed(0)} KiB)`);
-    const manifest = await restorePlanArchive(input.archive, context.workspaceDir);
+    const manifest = await context.timer.measure('restore', () => restorePlanArchive(input.archive, context.workspaceDir));
+    return await applyInWorkspace(context, manifest, input, secrets);
+  } catch (error) {
+    throw reportFailure(context, currentStage(error) ?? stage, error);
+  } finally {
+    await context.dispose(input.keepWorkspace ?? false);
+  }
+}
+
+export function checkApplyInput(input: { signal?: AbortSignal; expectedPlanSha256: string }): void {
+  if (input.signal?.aborted) throw new RunCanceledError();
+  if (!/^[0-9a-f]{64}$/i.test(input.expectedPlanSha256)) {
+    throw new RunnerError('INVALID_INPUT', 'expectedPlanSha256 must be a SHA-256 in hex');
+  }
+}
+
+/** The stage a failure inside applyInWorkspace happened in (for reportFailure). */
+const failedInStage = new WeakMap<object, ApplyStage>();
+export function currentStage(error: unknown): ApplyStage | undefined {
+  return typeof error === 'object' && error !== null ? failedInStage.get(error) : undefined;
+}
+
+/**
+ * The apply itself, in a workspace that holds a plan (restored from its archive, or kept by the plan
+ * phase on this worker): the plan file must have the recorded SHA-256 and the vendor must be the
+ * plan's; then `apply <plan file>` against exactly the state the plan saw. Starts in
+ * PREPARING_APPLY (entered by the caller) and enters APPLYING.
+ */
+export async function applyInWorkspace(
+  context: PhaseContext<ApplyStage>,
+  manifest: PlanArchiveManifest,
+  input: Omit<ApplyPhaseInput, 'workRoot' | 'archive'>,
+  secrets: readonly string[],
+): Promise<ApplyPhaseResult> {
+  let stage: ApplyStage = 'PREPARING_APPLY';
+  try {
+    const binary = await resolveVendorBinary(input.vendor, input.vendorConfig);
+    const displayName = vendorCommandName(input.vendor.kind);
     const planFile = join(context.workspaceDir, manifest.planFile);
-    const actual = await sha256File(planFile).catch(() => {
-      throw new RunnerError('ARCHIVE_INVALID', 'The workspace archive has no plan file');
+    const actual = await context.timer.measure('hash', () => sha256File(planFile)).catch(() => {
+      throw new RunnerError('ARCHIVE_INVALID', 'The workspace has no plan file');
     });
     if (actual !== input.expectedPlanSha256.toLowerCase()) {
       throw new PlanIntegrityError(input.expectedPlanSha256.toLowerCase(), actual);
@@ -113,19 +146,17 @@ export async function runApplyPhase(input: ApplyPhaseInput): Promise<ApplyPhaseR
     }
     context.info(stage, `Plan file verified (SHA-256 ${actual}), commit ${manifest.commitSha}`);
     const sourceDir = join(context.workspaceDir, SOURCE_DIR);
-    projectDir = await resolveProjectDir(sourceDir, manifest.projectRoot, manifest.commitSha);
+    const projectDir = await resolveProjectDir(sourceDir, manifest.projectRoot, manifest.commitSha);
 
-    usesLocalState = (await findDeclaredBackend(projectDir)) === null;
-    if (usesLocalState && input.stateIn && input.stateIn.length > 0) {
-      await writeLocalState(projectDir, input.stateIn);
-    }
+    const usesLocalState = (await findDeclaredBackend(projectDir)) === null;
+    if (usesLocalState) await prepareLocalState(projectDir, input.stateIn);
     const env = buildRunEnvironment({
       workspaceDir: context.workspaceDir,
       vendorBinary: binary,
       variables: input.variables,
       credentials: input.credentials,
     });
-    const command = (args: string[]) => ({ binary, displayName, args, cwd: projectDir!, env });
+    const command = (args: string[]) => ({ binary, displayName, args, cwd: projectDir, env });
 
     stage = 'APPLYING';
     await enterStage(context, input, stage);
@@ -138,20 +169,27 @@ export async function runApplyPhase(input: ApplyPhaseInput): Promise<ApplyPhaseR
       throw error;
     }
     const stateOut = usesLocalState ? await readLocalState(projectDir) : null;
-    const outputs = await readOutputs(context, stage, command(['output', '-json']), secrets).catch((error: unknown) => {
-      // The apply itself succeeded: a failure to list outputs must not hide its state.
-      if (error instanceof RunnerError) Object.assign(error, { stateOut } satisfies ApplyFailureDetails);
-      throw error;
-    });
-    return { stateOut, outputs };
+    // The local state holds the outputs already; only a backend of the configuration's own is asked.
+    const fromState = usesLocalState ? outputsFromState(stateOut) : null;
+    const outputs = fromState
+      ? maskOutputs(fromState, secrets)
+      : await readOutputs(context, stage, command(['output', '-json']), secrets).catch((error: unknown) => {
+          // The apply itself succeeded: a failure to list outputs must not hide its state.
+          if (error instanceof RunnerError) Object.assign(error, { stateOut } satisfies ApplyFailureDetails);
+          throw error;
+        });
+    return { stateOut, outputs, timings: context.timer.snapshot() };
   } catch (error) {
-    throw reportFailure(context, stage, error);
-  } finally {
-    await context.dispose(input.keepWorkspace ?? false);
+    if (typeof error === 'object' && error !== null) failedInStage.set(error, stage);
+    throw error;
   }
 }
 
-async function enterStage(context: PhaseContext<ApplyStage>, input: ApplyPhaseInput, stage: ApplyStage): Promise<void> {
+export async function enterStage(
+  context: PhaseContext<ApplyStage>,
+  input: { onStage?: ApplyPhaseInput['onStage'] },
+  stage: ApplyStage,
+): Promise<void> {
   context.throwIfCanceled();
   await callerCallback(() => input.onStage?.(stage));
   context.throwIfCanceled();
@@ -170,13 +208,26 @@ async function readOutputs(
   } catch {
     throw new RunnerError('COMMAND_FAILED', `${command.displayName} output -json did not print JSON`);
   }
+  return maskOutputs(
+    Object.fromEntries(
+      Object.entries(parsed).map(([name, output]) => [
+        name,
+        { value: output.value, sensitive: output.sensitive === true, ...(output.type !== undefined ? { type: output.type } : {}) },
+      ]),
+    ),
+    secrets,
+  );
+}
+
+/** Sensitive values become "(sensitive)"; secrets inside the others are masked. */
+function maskOutputs(outputs: Record<string, StateOutput>, secrets: readonly string[]): Record<string, StackOutput> {
   const masker = createSecretMasker(secrets);
   return Object.fromEntries(
-    Object.entries(parsed).map(([name, output]) => [
+    Object.entries(outputs).map(([name, output]) => [
       name,
       {
-        value: mapStrings(maskSensitiveValues(output.value, output.sensitive === true), (text) => masker.maskText(text)),
-        sensitive: output.sensitive === true,
+        value: mapStrings(maskSensitiveValues(output.value, output.sensitive), (text) => masker.maskText(text)),
+        sensitive: output.sensitive,
         ...(output.type !== undefined ? { type: output.type } : {}),
       },
     ]),

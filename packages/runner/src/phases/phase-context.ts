@@ -6,6 +6,7 @@ import { createMaskedOutput } from '../masking/masked-output.ts';
 import { createSecretMasker } from '../masking/secret-masker.ts';
 import { workspaceLayout, type RunVariable } from '../process/environment.ts';
 import { runProcess, type ProcessResult } from '../process/run-process.ts';
+import { StepTimer } from './timings.ts';
 
 /** Prefix of the lines Gantry itself writes into a run's log (bold cyan, like the UI's accent). */
 const GANTRY_PREFIX = '\u001b[1;36m[gantry]\u001b[0m ';
@@ -31,18 +32,23 @@ export interface PhaseContextOptions<Stage extends string> {
  */
 export class PhaseContext<Stage extends string> {
   readonly workspaceDir: string;
+  /** Time per step; every vendor command is measured under its step name. */
+  readonly timer: StepTimer;
   private readonly options: PhaseContextOptions<Stage>;
   private readonly deadline: number | undefined;
   private readonly secrets: readonly string[];
 
-  private constructor(workspaceDir: string, options: PhaseContextOptions<Stage>) {
+  private constructor(workspaceDir: string, options: PhaseContextOptions<Stage>, timer: StepTimer) {
     this.workspaceDir = workspaceDir;
+    this.timer = timer;
     this.options = options;
     this.secrets = options.secrets;
     this.deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   }
 
   static async create<Stage extends string>(options: PhaseContextOptions<Stage>): Promise<PhaseContext<Stage>> {
+    const timer = new StepTimer();
+    const started = performance.now();
     await mkdir(options.workRoot, { recursive: true });
     const workspaceDir = await mkdtemp(join(options.workRoot, `${options.kind}-`));
     const layout = workspaceLayout(workspaceDir);
@@ -50,7 +56,13 @@ export class PhaseContext<Stage extends string> {
     await mkdir(layout.tmp, { recursive: true });
     // An empty CLI configuration: no ~/.terraformrc of the worker, no plugin cache, no credentials.
     await writeFile(layout.cliConfigFile, '');
-    return new PhaseContext(workspaceDir, options);
+    timer.add('workspace', performance.now() - started);
+    return new PhaseContext(workspaceDir, options, timer);
+  }
+
+  /** A context over a workspace that a previous phase created (and this one takes over). */
+  static adopt<Stage extends string>(workspaceDir: string, options: Omit<PhaseContextOptions<Stage>, 'workRoot' | 'kind'>): PhaseContext<Stage> {
+    return new PhaseContext(workspaceDir, { ...options, workRoot: '', kind: '' }, new StepTimer());
   }
 
   /** Writes a line of Gantry's own into the log, masked like everything else. */
@@ -96,6 +108,7 @@ export class PhaseContext<Stage extends string> {
     const output = createMaskedOutput(createSecretMasker(this.secrets), (text) => this.options.log(stage, text));
     let tail = '';
     let result: ProcessResult;
+    const started = performance.now();
     try {
       result = await runProcess({
         command: command.binary,
@@ -114,6 +127,7 @@ export class PhaseContext<Stage extends string> {
       });
     } finally {
       output.end();
+      this.timer.add(step, performance.now() - started);
     }
     if (result.aborted) {
       this.info(stage, `Stopped ${command.displayName} ${step}`);

@@ -1,21 +1,31 @@
 import { join } from 'node:path';
-import { checkoutCommit, GitAbortedError, GitError, type GitCredentials, redactUrl } from '@gantry/vcs';
+import {
+  checkoutCommit,
+  GitAbortedError,
+  GitError,
+  redactUrl,
+  type CommitDetails,
+  type GitCredentials,
+  type RepositoryCache,
+} from '@gantry/vcs';
 import { RunCanceledError, RunnerError } from '../errors.ts';
 import { parsePlanJson, PlanJsonError, type PlanJson } from '../plan/plan-json.ts';
 import { summarizePlan, type PlanSummary } from '../plan/summarize.ts';
 import { buildRunEnvironment, type RunVariable } from '../process/environment.ts';
-import { runProcess } from '../process/run-process.ts';
 import {
   resolveVendorBinary,
   vendorCommandName,
   type VendorBinaryConfig,
   type VendorSpec,
 } from '../vendor/binary.ts';
+import { vendorVersion } from '../vendor/version.ts';
 import { sha256File } from '../workspace/archive.ts';
-import { createPlanArchive, PLAN_FILE, SOURCE_DIR } from '../workspace/plan-archive.ts';
+import { createPlanArchive, PLAN_FILE, SOURCE_DIR, writePlanManifest, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
 import { findDeclaredBackend, writeLocalState } from '../workspace/state.ts';
 import { callerCallback, collectSecrets, DEFAULT_PLAN_KILL_GRACE_MS, PhaseContext, reportFailure } from './phase-context.ts';
+import { PlannedWorkspace } from './planned-workspace.ts';
 import { normalizeProjectRoot, resolveProjectDir } from './project-root.ts';
+import type { PhaseTimings } from './timings.ts';
 
 export type PlanStage = 'PREPARING' | 'INITIALIZING' | 'PLANNING';
 
@@ -52,9 +62,22 @@ export interface PlanPhaseInput {
   keepWorkspace?: boolean;
   /** Vendor binaries from the worker's configuration (default: GANTRY_TOFU_BIN / GANTRY_TERRAFORM_BIN). */
   vendorConfig?: VendorBinaryConfig;
+  /** The worker's repository cache; without one, every plan fetches its commit afresh. */
+  repositoryCache?: RepositoryCache;
+  /** Told the checked-out commit's message and author as soon as they are known (PREPARING). */
+  onCheckout?: (commit: CommitDetails) => void;
 }
 
-export interface PlanPhaseResult {
+/**
+ * A plan whose workspace stays on this worker as `workspace` (instead of being packed into
+ * `archive` and removed): to apply it in place (autodeploy) without packing and unpacking it, or to
+ * pack it later when the apply may happen elsewhere. The caller must `dispose()` it.
+ */
+export interface RetainingPlanPhaseInput extends PlanPhaseInput {
+  workspace: 'retain';
+}
+
+interface PlanOutcome {
   /** The plan changes resources or outputs (OpenTofu's -detailed-exitcode). */
   hasChanges: boolean;
   /** `tofu show -json` of the plan file; holds unmasked values (incl. sensitive ones): store it as a secret. */
@@ -63,22 +86,41 @@ export interface PlanPhaseResult {
   summary: PlanSummary;
   /** SHA-256 (hex) of the plan file; apply refuses any other plan file. */
   planFileSha256: string;
-  /** gzipped tar of the workspace for the apply phase (contains the plan; store encrypted). */
-  archive: Buffer;
   commitSha: string;
+  /** Message and author of the commit, read from the checkout. */
+  commit: CommitDetails;
   /** Declared backend type when the configuration keeps its own state (then stateIn was not used). */
   declaredBackend: string | null;
+  /** Milliseconds per step (checkout, init, plan, show, archive, …), for profiling. */
+  timings: PhaseTimings;
+}
+
+export interface PlanPhaseResult extends PlanOutcome {
+  /** gzipped tar of the workspace for the apply phase (contains the plan; store encrypted). */
+  archive: Buffer;
+}
+
+/**
+ * A plan kept on this worker. Nothing more is done than planning: `workspace.describe()` runs
+ * `show -json` when the caller wants the summary (an autodeploy run does it while applying),
+ * `workspace.archive()` packs it, `workspace.apply()` applies it in place.
+ */
+export interface RetainedPlanResult extends Omit<PlanOutcome, 'planJson' | 'summary'> {
+  workspace: PlannedWorkspace;
 }
 
 /**
  * Checks out the run's commit, runs `init` and `plan -out`, reads the plan as JSON and packs the
- * workspace for apply. Failures throw a RunnerError (RunCanceledError when stopped) whose message is
- * short; the details are in the log.
+ * workspace for apply (or keeps it, with `workspace: 'retain'`). Failures throw a RunnerError
+ * (RunCanceledError when stopped) whose message is short; the details are in the log.
  */
-export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResult> {
+export function runPlanPhase(input: RetainingPlanPhaseInput): Promise<RetainedPlanResult>;
+export function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResult>;
+export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInput): Promise<PlanPhaseResult | RetainedPlanResult> {
   const secrets = collectSecrets(input.secrets, input.variables, input.credentials);
   const projectRoot = normalizeProjectRoot(input.source.projectRoot);
   const displayName = vendorCommandName(input.vendor.kind);
+  const retain = 'workspace' in input && input.workspace === 'retain';
   if (input.signal?.aborted) throw new RunCanceledError();
 
   const context = await PhaseContext.create<PlanStage>({
@@ -90,7 +132,10 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
     timeoutMs: input.timeoutMs,
     killGraceMs: input.killGraceMs ?? DEFAULT_PLAN_KILL_GRACE_MS,
   });
+  const timer = context.timer;
   let stage: PlanStage = 'PREPARING';
+  let kept = false;
+  let archiving: Promise<Buffer> | null = null;
   try {
     await enterStage(context, input, stage);
     const binary = await resolveVendorBinary(input.vendor, input.vendorConfig);
@@ -100,21 +145,15 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
       variables: input.variables,
       credentials: input.credentials,
     });
-    // The version goes into the log; asking for it while git fetches costs no time.
-    const version = runProcess({
-      command: binary,
-      args: ['version'],
-      cwd: context.workspaceDir,
-      env,
-      captureStdout: true,
-      timeoutMs: 10_000,
-      killGraceMs: 1_000,
-    }).catch(
-      () => null,
+    // The version goes into the log. It is asked once per binary and worker process, while git works.
+    const version = timer.measure('version', () =>
+      vendorVersion(binary, buildRunEnvironment({ workspaceDir: context.workspaceDir, vendorBinary: binary, variables: [] }), context.workspaceDir),
     );
     const sourceDir = join(context.workspaceDir, SOURCE_DIR);
     context.info(stage, `Checking out commit ${input.source.sha} from ${redactUrl(input.source.repositoryUrl)}`);
-    await checkout(context, input, sourceDir);
+    const commit = await timer.measure('checkout', () => checkout(context, input, sourceDir));
+    context.info(stage, `Commit ${commit.sha.slice(0, 12)} by ${commit.author.name}: ${commit.message}`);
+    input.onCheckout?.(commit);
     const projectDir = await resolveProjectDir(sourceDir, projectRoot, input.source.sha);
 
     const backend = await findDeclaredBackend(projectDir);
@@ -126,21 +165,84 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
     const command = (args: string[]) => ({ binary, displayName, args, cwd: projectDir, env });
 
     stage = 'INITIALIZING';
-    await enterStage(context, input, stage);
-    const versionText = (await version)?.stdout.trim();
-    if (versionText) context.info(stage, versionText.split('\n')[0]!);
+    await timer.measure('onStage', () => enterStage(context, input, stage));
+    const versionText = await version;
+    if (versionText) context.info(stage, versionText);
     await context.run(stage, 'init', command(['init', '-input=false']));
 
     stage = 'PLANNING';
-    await enterStage(context, input, stage);
+    await timer.measure('onStage', () => enterStage(context, input, stage));
     const planFile = join(context.workspaceDir, PLAN_FILE);
     const plan = await context.run(stage, 'plan', command(['plan', '-input=false', '-detailed-exitcode', `-out=${planFile}`]), {
       okExitCodes: [0, 2],
     });
-    const show = await context.run(stage, 'show', command(['show', '-json', planFile]), {
-      captureStdout: true,
-      quiet: true,
-    });
+    const manifest: PlanArchiveManifest = {
+      format: 1,
+      projectRoot,
+      planFile: PLAN_FILE,
+      commitSha: input.source.sha,
+      vendor: input.vendor.kind,
+      createdAt: new Date().toISOString(),
+    };
+    await writePlanManifest(context.workspaceDir, manifest);
+    const planFileSha256 = await timer.measure('hash', () => sha256File(planFile));
+    const base = {
+      hasChanges: plan.exitCode === 2,
+      planFileSha256,
+      commitSha: input.source.sha,
+      commit,
+      declaredBackend: backend?.type ?? null,
+    };
+    const describe = (describer: PhaseContext<PlanStage>) => describePlan(describer, command(['show', '-json', planFile]), secrets);
+    if (retain) {
+      context.throwIfCanceled();
+      context.info(stage, `Plan saved (SHA-256 ${planFileSha256}); workspace kept on this worker`);
+      const workspace = new PlannedWorkspace(context.workspaceDir, manifest, planFileSha256, ({ log, signal }) =>
+        describe(
+          PhaseContext.adopt<PlanStage>(context.workspaceDir, {
+            secrets,
+            log: log ? (_stage, text) => log(text) : input.log,
+            signal: signal ?? input.signal,
+            killGraceMs: input.killGraceMs ?? DEFAULT_PLAN_KILL_GRACE_MS,
+          }),
+        ),
+      );
+      kept = true;
+      return { ...base, timings: timer.snapshot(), workspace };
+    }
+    // The archive is packed while `show -json` runs (neither writes to the workspace).
+    archiving = timer.measure('archive', () => createPlanArchive(context.workspaceDir, manifest));
+    archiving.catch(() => undefined);
+    const { planJson, summary, timings } = await describe(context);
+    const archive = await archiving;
+    context.throwIfCanceled();
+    context.info(stage, `Plan saved (SHA-256 ${planFileSha256}); workspace archive ${(archive.length / 1024).toFixed(0)} KiB`);
+    return { ...base, planJson, summary, archive, timings: { ...timer.snapshot(), ...timings } };
+  } catch (error) {
+    throw reportFailure(context, stage, error);
+  } finally {
+    if (!kept) {
+      await (archiving as Promise<Buffer> | null)?.catch(() => undefined);
+      await context.dispose(input.keepWorkspace ?? false);
+    }
+  }
+}
+
+/** A plan as OpenTofu describes it (`show -json`), and its summary with secrets masked. */
+export interface PlanDescription {
+  /** Holds unmasked values (incl. sensitive ones): store it as a secret. */
+  planJson: PlanJson;
+  summary: PlanSummary;
+  timings: PhaseTimings;
+}
+
+async function describePlan(
+  context: PhaseContext<PlanStage>,
+  command: Parameters<PhaseContext<PlanStage>['run']>[2],
+  secrets: readonly string[],
+): Promise<PlanDescription> {
+  const show = await context.run('PLANNING', 'show', command, { captureStdout: true, quiet: true });
+  return context.timer.measure('summarize', async () => {
     let planJson: PlanJson;
     try {
       planJson = parsePlanJson(show.stdout);
@@ -148,35 +250,8 @@ export async function runPlanPhase(input: PlanPhaseInput): Promise<PlanPhaseResu
       if (error instanceof PlanJsonError) throw new RunnerError('COMMAND_FAILED', error.message, { cause: error });
       throw error;
     }
-    const summary = summarizePlan(planJson, { secrets });
-    const planFileSha256 = await sha256File(planFile);
-    context.throwIfCanceled();
-    const archive = await createPlanArchive(context.workspaceDir, {
-      format: 1,
-      projectRoot,
-      planFile: PLAN_FILE,
-      commitSha: input.source.sha,
-      vendor: input.vendor.kind,
-      createdAt: new Date().toISOString(),
-    });
-    context.info(
-      stage,
-      `Plan saved (SHA-256 ${planFileSha256}); workspace archive ${(archive.length / 1024).toFixed(0)} KiB`,
-    );
-    return {
-      hasChanges: plan.exitCode === 2,
-      planJson,
-      summary,
-      planFileSha256,
-      archive,
-      commitSha: input.source.sha,
-      declaredBackend: backend?.type ?? null,
-    };
-  } catch (error) {
-    throw reportFailure(context, stage, error);
-  } finally {
-    await context.dispose(input.keepWorkspace ?? false);
-  }
+    return { planJson, summary: summarizePlan(planJson, { secrets }), timings: context.timer.snapshot() };
+  });
 }
 
 async function enterStage(context: PhaseContext<PlanStage>, input: PlanPhaseInput, stage: PlanStage): Promise<void> {
@@ -185,16 +260,21 @@ async function enterStage(context: PhaseContext<PlanStage>, input: PlanPhaseInpu
   context.throwIfCanceled();
 }
 
-async function checkout(context: PhaseContext<PlanStage>, input: PlanPhaseInput, sourceDir: string): Promise<void> {
+async function checkout(context: PhaseContext<PlanStage>, input: PlanPhaseInput, sourceDir: string): Promise<CommitDetails> {
+  const request = {
+    repositoryUrl: input.source.repositoryUrl,
+    sha: input.source.sha,
+    dir: sourceDir,
+    credentials: input.source.credentials,
+    signal: context.signal,
+    timeoutMs: context.remainingMs(),
+  };
   try {
-    await checkoutCommit({
-      repositoryUrl: input.source.repositoryUrl,
-      sha: input.source.sha,
-      dir: sourceDir,
-      credentials: input.source.credentials,
-      signal: context.signal,
-      timeoutMs: context.remainingMs(),
-    });
+    if (!input.repositoryCache) return await checkoutCommit(request);
+    const result = await input.repositoryCache.checkout(request);
+    if (result.source === 'cache') context.info('PREPARING', 'Commit found in the repository cache of this worker');
+    if (result.cacheProblem) context.info('PREPARING', `Repository cache not used: ${result.cacheProblem}`);
+    return result;
   } catch (error) {
     if (error instanceof GitAbortedError && context.signal?.aborted) throw new RunCanceledError();
     if (error instanceof GitAbortedError) throw new RunnerError('TIMED_OUT', 'Checking out the commit ran past the phase\'s time limit');
@@ -204,4 +284,3 @@ async function checkout(context: PhaseContext<PlanStage>, input: PlanPhaseInput,
     throw error;
   }
 }
-

@@ -27,8 +27,13 @@ const manifestSchema = z.object({
 
 export type PlanArchiveManifest = z.infer<typeof manifestSchema>;
 
-export async function createPlanArchive(workspaceDir: string, manifest: PlanArchiveManifest): Promise<Buffer> {
+/** Writes the manifest into a planned workspace (before it is packed). */
+export async function writePlanManifest(workspaceDir: string, manifest: PlanArchiveManifest): Promise<void> {
   await writeFile(join(workspaceDir, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+}
+
+/** Packs a planned workspace whose manifest was written (writePlanManifest). */
+export async function createPlanArchive(workspaceDir: string, manifest: PlanArchiveManifest): Promise<Buffer> {
   const projectPrefix = posix.join(SOURCE_DIR, manifest.projectRoot);
   return createArchive({
     cwd: workspaceDir,

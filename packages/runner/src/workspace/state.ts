@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /**
@@ -72,4 +72,49 @@ export async function readLocalState(projectDir: string): Promise<Buffer | null>
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw error;
   }
+}
+
+/**
+ * Puts exactly `state` in place as the local backend's state: written when there is one, any state
+ * file removed when there is none (a new stack), so OpenTofu sees what the plan saw.
+ */
+export async function prepareLocalState(projectDir: string, state: Buffer | null | undefined): Promise<void> {
+  if (state && state.length > 0) {
+    await writeLocalState(projectDir, state);
+    return;
+  }
+  await Promise.all([...LOCAL_STATE_FILES].map((name) => rm(join(projectDir, name), { force: true })));
+}
+
+export interface StateOutput {
+  value: unknown;
+  sensitive: boolean;
+  type?: unknown;
+}
+
+/**
+ * The root module's outputs as `tofu output -json` prints them, read from a local state file
+ * (format version 4: `outputs: { name: { value, type, sensitive } }`); null when the bytes are not
+ * such a state (e.g. an encrypted state), and the vendor must be asked.
+ */
+export function outputsFromState(state: Buffer | null): Record<string, StateOutput> | null {
+  if (state === null) return null;
+  let document: unknown;
+  try {
+    document = JSON.parse(state.toString('utf8'));
+  } catch {
+    return null;
+  }
+  if (typeof document !== 'object' || document === null) return null;
+  const { version, outputs } = document as { version?: unknown; outputs?: unknown };
+  if (version !== 4) return null;
+  if (outputs === undefined) return {};
+  if (typeof outputs !== 'object' || outputs === null || Array.isArray(outputs)) return null;
+  const result: Record<string, StateOutput> = {};
+  for (const [name, output] of Object.entries(outputs as Record<string, unknown>)) {
+    if (typeof output !== 'object' || output === null || !('value' in output)) return null;
+    const { value, type, sensitive } = output as { value: unknown; type?: unknown; sensitive?: unknown };
+    result[name] = { value, sensitive: sensitive === true, ...(type !== undefined ? { type } : {}) };
+  }
+  return result;
 }

@@ -1,0 +1,133 @@
+import { createLogChunkStore, heartbeat, type AccountScope, type CoreServices } from '@gantry/core';
+import type { RunState } from '@gantry/domain';
+import { createRunLogWriter, type RunLogWriter } from '@gantry/logs';
+
+const GANTRY_PREFIX = '\u001b[1;36m[gantry]\u001b[0m ';
+
+export type AbortReason = 'stopped' | 'lease-lost' | 'shutdown';
+
+export interface PhaseSessionContext {
+  services: CoreServices;
+  leaseMs: number;
+  heartbeatMs: number;
+  /** Aborted when the worker shuts down: repeatable work is handed back, applies run to the end. */
+  shutdown: AbortSignal;
+  log?: (message: string) => void;
+}
+
+/**
+ * One leased phase: heartbeat, cancellation and the run's log.
+ *
+ * The log is closed (everything stored, readers told) before the phase reports the transition that
+ * ends it, so a viewer's `end` always comes after the last line (closeLog). Anything written after
+ * that (an error while reporting) opens a new writer, which continues the numbering.
+ */
+export class PhaseSession {
+  readonly abort = new AbortController();
+  reason: AbortReason | null = null;
+  /** Whether infrastructure may be changing now (a shutdown must then wait, not abort). */
+  applying = false;
+  /** The state the last output was tagged with. */
+  lastState: RunState;
+  /** The commit this worker resolved for the run, until a transition records it. */
+  unrecordedCommitSha: string | null = null;
+  private timer: NodeJS.Timeout | undefined;
+  private writer: RunLogWriter | null;
+  private opening: Promise<void> | null = null;
+  private readonly waiting: Array<{ state: RunState; text: string }> = [];
+  private readonly onShutdown = () => {
+    if (!this.applying) this.stop('shutdown');
+  };
+
+  private constructor(
+    private readonly ctx: PhaseSessionContext,
+    readonly scope: AccountScope,
+    readonly runId: string,
+    readonly leaseToken: string,
+    writer: RunLogWriter,
+  ) {
+    this.writer = writer;
+    this.lastState = writer.state as RunState;
+  }
+
+  static async open(ctx: PhaseSessionContext, scope: AccountScope, runId: string, leaseToken: string, state: RunState): Promise<PhaseSession> {
+    const session = new PhaseSession(ctx, scope, runId, leaseToken, await PhaseSession.openWriter(ctx, scope, runId, state));
+    session.start();
+    return session;
+  }
+
+  private static openWriter(ctx: PhaseSessionContext, scope: AccountScope, runId: string, state: RunState): Promise<RunLogWriter> {
+    return createRunLogWriter({
+      redis: ctx.services.redis,
+      store: createLogChunkStore(scope.db),
+      runId,
+      state,
+      onError: (error, during) => ctx.log?.(`log ${during} of run ${runId} failed: ${(error as Error).message}`),
+    });
+  }
+
+  private start(): void {
+    this.timer = setInterval(() => void this.beat(), this.ctx.heartbeatMs);
+    this.ctx.shutdown.addEventListener('abort', this.onShutdown);
+    if (this.ctx.shutdown.aborted) this.onShutdown();
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const result = await heartbeat(this.scope, this.runId, this.leaseToken, this.ctx.leaseMs);
+      if (!result.held) this.stop(result.state === 'STOPPED' ? 'stopped' : 'lease-lost');
+    } catch (error) {
+      // A missed heartbeat is not fatal: the lease is several heartbeats long.
+      this.ctx.log?.(`heartbeat of run ${this.runId} failed: ${(error as Error).message}`);
+    }
+  }
+
+  stop(reason: AbortReason): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.abort.abort();
+  }
+
+  /** Writes output tagged with `state` (masked already by the runner). */
+  write(state: RunState, text: string): void {
+    this.lastState = state;
+    if (this.writer && !this.opening) {
+      if (this.writer.state !== state) this.writer.setState(state);
+      void this.writer.write(text);
+      return;
+    }
+    this.waiting.push({ state, text });
+    this.opening ??= PhaseSession.openWriter(this.ctx, this.scope, this.runId, state).then(
+      (writer) => {
+        this.writer = writer;
+        this.opening = null;
+        for (const entry of this.waiting.splice(0)) this.write(entry.state, entry.text);
+      },
+      (error: unknown) => {
+        this.opening = null;
+        this.ctx.log?.(`log of run ${this.runId} could not be reopened: ${(error as Error).message}`);
+        this.waiting.length = 0;
+      },
+    );
+  }
+
+  info(state: RunState, message: string): void {
+    this.write(state, `${GANTRY_PREFIX}${message}\n`);
+  }
+
+  /** Stores everything written so far and closes the log: call before reporting the phase's end. */
+  async closeLog(): Promise<void> {
+    await this.opening;
+    const writer = this.writer;
+    this.writer = null;
+    if (!writer) return;
+    await writer.close().catch((error: unknown) => this.ctx.log?.(`log of run ${this.runId} not fully stored: ${(error as Error).message}`));
+  }
+
+  /** Stops the heartbeat and closes the log if something was written since closeLog. */
+  async end(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.ctx.shutdown.removeEventListener('abort', this.onShutdown);
+    await this.closeLog();
+  }
+}
