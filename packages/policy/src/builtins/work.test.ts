@@ -99,6 +99,24 @@ describe('builtins made linear while adding budget checks keep their results', (
     ]);
   });
 
+  it('small inputs that would expand into huge work fail fast, as Go does where it has a rule', () => {
+    const quick = (body: string) => {
+      const r = run(body, { timeMs: 2000 });
+      expect(r.ms).toBeLessThan(1000);
+      return r;
+    };
+    // Go's ParseFloat: out of range (OPA returns that error).
+    expect(String(quick('p := to_number("1e100000000")').error)).toMatch(/to_number: strconv.ParseFloat: parsing "1e100000000": value out of range/);
+    expect(String(quick('p := json.unmarshal("1e100000000")').error)).toMatch(/json.unmarshal: number too large/);
+    expect(quick('p := json.is_valid("1e100000000")').result).toBe(true);
+    // Go's fmt refuses widths and precisions beyond a million.
+    expect(quick('p := sprintf("%.99999999f", [1.5])').result).toBe('%!(NOVERB)%!(EXTRA float64=1.5)');
+    expect(quick('p := sprintf("%*d", [99999999, 1])').result).toBe('%!(BADWIDTH)1');
+    // A template `range N` counts lazily, under the budget.
+    const { error } = run('p := strings.render_template("{{range 100000000}}x{{end}}", {})', { timeMs: 300 });
+    expect(error).toBeInstanceOf(PolicyBudgetError);
+  });
+
   it('refuses integers beyond 2^24 bits instead of computing for minutes', () => {
     const { error } = run('p := product([bits.lsh(1, 16000000) | some i in numbers.range(1, 4)])', {});
     expect(String(error)).toMatch(/product: integer result too large/);

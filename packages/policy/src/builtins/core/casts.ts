@@ -13,12 +13,11 @@ const HEX_FLOAT = /^([+-]?)0[xX]((?:[0-9a-fA-F_]+\.?[0-9a-fA-F_]*|\.[0-9a-fA-F_]
 export function parseGoFloat(name: string, s: string): Value {
   const syntaxError = () => fail(name, `strconv.ParseFloat: parsing ${goQuote(s)}: invalid syntax`);
   if (DECIMAL.test(s)) {
-    const d = parseDec(s)!;
-    const v = fromDec(d);
-    if (typeof v === 'number' && !Number.isFinite(v)) {
-      throw fail(name, `strconv.ParseFloat: parsing ${goQuote(s)}: value out of range`);
-    }
-    return v;
+    // Beyond float64 (JS parses decimal text with the same rounding as Go): Go's ParseFloat
+    // reports a range error, which OPA returns. Checked first, so that "1e100000000" is not
+    // expanded into a hundred-million-digit integer.
+    if (!Number.isFinite(Number(s))) throw fail(name, `strconv.ParseFloat: parsing ${goQuote(s)}: value out of range`);
+    return fromDec(parseDec(s)!);
   }
   const hex = HEX_FLOAT.exec(s);
   if (hex) {

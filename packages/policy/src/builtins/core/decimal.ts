@@ -37,6 +37,9 @@ export function toDec(n: RNumber): Dec {
   return parseDec(String(n)) ?? { m: 0n, e: 0 };
 }
 
+/** Decimal digits of 2^24 bits (integers are capped there, see helpers.checkIntegerSize). */
+const MAX_INTEGER_DIGITS = 5_050_446;
+
 const POW10: bigint[] = [];
 export function pow10(k: number): bigint {
   if (k < 64) {
@@ -114,7 +117,15 @@ export function decRound(d: Dec): bigint {
 
 /** Back to a Rego number: integers stay exact, anything else becomes the nearest double. */
 export function fromDec(d: Dec): RNumber {
-  if (d.e >= 0) return normalizeNumber(d.m * pow10(d.e));
+  if (d.m === 0n) return 0;
+  const digits = (d.m < 0n ? -d.m : d.m).toString().length;
+  if (d.e >= 0) {
+    // An exact integer; refuse one too large to compute with (the limit of integer results).
+    if (digits + d.e > MAX_INTEGER_DIGITS) throw new RangeError('number too large (more than 2^24 bits)');
+    return normalizeNumber(d.m * pow10(d.e));
+  }
+  // |m| < 10^-e: not an integer, and 10^-e need not be built (the exponent can be huge).
+  if (-d.e > digits) return Number(`${d.m}e${d.e}`);
   const p = pow10(-d.e);
   if (d.m % p === 0n) return normalizeNumber(d.m / p);
   return Number(`${d.m}e${d.e}`);

@@ -288,7 +288,7 @@ export function goSprintf(format: string, args: Arg[]): string {
     if (format[i] === '*') {
       i++;
       const a = args[argNum++];
-      if (a && a.kind === 'int') {
+      if (a && a.kind === 'int' && !tooLarge(a.v)) {
         let w = Number(a.v);
         if (w < 0) {
           spec.minus = true;
@@ -298,11 +298,9 @@ export function goSprintf(format: string, args: Arg[]): string {
         spec.width = w;
       } else bad = '%!(BADWIDTH)';
     } else {
-      const m = /^\d+/.exec(format.slice(i));
-      if (m) {
-        spec.width = Number(m[0]);
-        i += m[0].length;
-      }
+      const w = parseNum(format, i);
+      if (w.ok) spec.width = w.num;
+      i = w.next;
     }
     // Precision.
     if (format[i] === '.') {
@@ -311,12 +309,12 @@ export function goSprintf(format: string, args: Arg[]): string {
       if (format[i] === '*') {
         i++;
         const a = args[argNum++];
-        if (a && a.kind === 'int' && a.v >= 0n) spec.prec = Number(a.v);
+        if (a && a.kind === 'int' && a.v >= 0n && !tooLarge(a.v)) spec.prec = Number(a.v);
         else bad = '%!(BADPREC)';
       } else {
-        const m = /^\d+/.exec(format.slice(i));
-        spec.prec = m ? Number(m[0]) : 0;
-        if (m) i += m[0].length;
+        const p = parseNum(format, i);
+        spec.prec = p.ok ? p.num : 0;
+        i = p.next;
       }
     }
     argIndex();
@@ -343,6 +341,22 @@ export function goSprintf(format: string, args: Arg[]): string {
     out += '%!(EXTRA ' + args.slice(argNum).map((a) => `${goTypeName(a)}=${plainValue(a)}`).join(', ') + ')';
   }
   return out;
+}
+
+// Go's fmt refuses widths and precisions beyond a million (a number that long is "crazy", and it
+// would make the output that big): a literal one ends the directive (%!(NOVERB)), one from an
+// argument is %!(BADWIDTH) / %!(BADPREC).
+const tooLarge = (x: bigint): boolean => x > 1_000_000n || x < -1_000_000n;
+
+/** Go's fmt parsenum: the digits at `start`; an overflowing number consumes the rest of the format. */
+function parseNum(s: string, start: number): { num: number; ok: boolean; next: number } {
+  let num = 0;
+  let i = start;
+  for (; i < s.length && s[i]! >= '0' && s[i]! <= '9'; i++) {
+    if (num > 1_000_000) return { num: 0, ok: false, next: s.length };
+    num = num * 10 + (s.charCodeAt(i) - 48);
+  }
+  return { num, ok: i > start, next: i };
 }
 
 export const sprintfBuiltins: BuiltinDef[] = [

@@ -388,6 +388,10 @@ function evalPipeline(p: Pipeline, dot: TV, scope: Scope): TV {
   return v;
 }
 
+function* countTo(n: number): Generator<[TV, TV]> {
+  for (let i = 0; i < n; i++) yield [i, i];
+}
+
 // Nested ranges multiply, so every node executed is charged to the evaluation budget.
 function exec(nodes: Node[], dot: TV, scope: Scope, out: string[], ctx: BuiltinContext): void {
   for (const n of nodes) {
@@ -414,18 +418,20 @@ function exec(nodes: Node[], dot: TV, scope: Scope, out: string[], ctx: BuiltinC
         scope.push(new Map());
         const decl = n.pipe.decl;
         const v = evalPipeline({ ...n.pipe, decl: [] }, dot, scope);
-        const items: [TV, TV][] = Array.isArray(v)
-          ? v.map((x, i) => [i, x])
+        // `range N` counts lazily: N can be huge, the budget stops the loop.
+        const items: Iterable<[TV, TV]> = Array.isArray(v)
+          ? v.map((x, i): [TV, TV] => [i, x])
           : v instanceof Map
-            ? [...v.keys()].sort().map((k) => [k, v.get(k)!])
+            ? [...v.keys()].sort().map((k): [TV, TV] => [k, v.get(k)!])
             : typeof v === 'number'
-              ? Array.from({ length: (charge(ctx, v), v) }, (_, i) => [i, i] as [TV, TV])
+              ? countTo(v)
               : v === null || v === UNDEFINED
                 ? []
                 : (() => {
                     throw new TemplateError(`range can't iterate over ${show(v)}`);
                   })();
-        if (items.length === 0) exec(n.else, dot, scope, out, ctx);
+        const empty = typeof v === 'number' ? v <= 0 : (items as [TV, TV][]).length === 0;
+        if (empty) exec(n.else, dot, scope, out, ctx);
         for (const [k, x] of items) {
           charge(ctx, 1);
           if (decl.length === 1) setVar(scope, decl[0]!, x, true);
