@@ -48,8 +48,8 @@ export async function plainTofuRun(files: Record<string, string | null>): Promis
  * (r) Gantry's runner alone, without queue or database, as a worker runs it:
  * - `archive`: plan phase (checkout, init, plan, show, archive) then apply phase (restore, verify,
  *   apply) in separate directories, as two workers would (a run confirmed by a human);
- * - `in-place`: plan phase keeping its workspace, then apply in it after verifying the plan hash
- *   (autodeploy, as the worker does it).
+ * - `in-place`: plan phase keeping its workspace, then apply in it after verifying the plan hash,
+ *   with `show -json` alongside (autodeploy, as the worker does it).
  * Both use a repository cache as a worker does (warm after the first run).
  */
 export async function runnerOnlyRun(repo: GitRepoFixture, mode: 'archive' | 'in-place', cache: RepositoryCache): Promise<Measured> {
@@ -70,7 +70,12 @@ export async function runnerOnlyRun(repo: GitRepoFixture, mode: 'archive' | 'in-
     } else {
       const plan = await runPlanPhase({ ...common, workRoot, source, repositoryCache: cache, workspace: 'retain' });
       add('plan', plan.timings);
-      const applied = await plan.workspace.apply({ ...common, expectedPlanSha256: plan.planFileSha256 });
+      // The summary is made while the plan is applied, as the worker does.
+      const [described, applied] = await Promise.all([
+        plan.workspace.describe(),
+        plan.workspace.apply({ ...common, expectedPlanSha256: plan.planFileSha256 }),
+      ]);
+      add('describe', { show: described.timings.show ?? 0, summarize: described.timings.summarize ?? 0 });
       add('apply', applied.timings);
     }
     return { ms: performance.now() - started, steps };

@@ -11,6 +11,7 @@ import {
   recordPlanSummary,
   storeState,
   systemScope,
+  type AccountScope,
   type CoreServices,
   type PhaseInputs,
   type PlanOutcome,
@@ -61,6 +62,48 @@ type StackOfRun = { id: string; vendor: 'OPENTOFU' | 'TERRAFORM'; autodeploy: bo
 
 const isLeaseLost = (error: unknown) => error instanceof LeaseLostError;
 
+/** Account scopes of the worker's own actor, reused for a while (the account row rarely changes). */
+const scopes = new Map<string, { scope: Promise<AccountScope>; until: number }>();
+const SCOPE_TTL_MS = 60_000;
+
+function accountScope(ctx: PhaseJobContext, accountId: string): Promise<AccountScope> {
+  const cached = scopes.get(accountId);
+  if (cached && cached.until > Date.now()) return cached.scope;
+  const actor = { kind: 'WORKER' as const, id: ctx.workerId, name: `worker ${ctx.workerId}` };
+  const scope = systemScope(ctx.services, accountId, actor);
+  if (scopes.size > 1000) scopes.clear();
+  scopes.set(accountId, { scope, until: Date.now() + SCOPE_TTL_MS });
+  scope.catch(() => scopes.delete(accountId));
+  return scope;
+}
+
+type Resolved = { sha: string } | { error: unknown };
+
+/**
+ * Resolves the branch head of a run that has no commit yet, started before the claim. `resultFor`
+ * hands the answer over only if it is for the stack's repository and branch as claimed (a stack
+ * edited in between is asked again).
+ */
+function resolveEarly(ctx: PhaseJobContext, scope: AccountScope, runId: string, timer: StepTimer) {
+  const controller = new AbortController();
+  const resolve = (repositoryUrl: string, branch: string): Promise<Resolved> =>
+    timer
+      .measure('resolve', () => ctx.services.resolveCommit({ repositoryUrl, branch, signal: controller.signal }))
+      .then(({ sha }) => ({ sha }), (error: unknown) => ({ error }));
+  const asked = scope.db.run
+    .findUnique({ where: { id: runId }, select: { commitSha: true, stack: { select: { repositoryUrl: true, branch: true } } } })
+    .then((row) => (row && !row.commitSha ? { ...row.stack, result: resolve(row.stack.repositoryUrl, row.stack.branch) } : null))
+    .catch(() => null);
+  return {
+    stop: () => controller.abort(),
+    async resultFor(stack: { repositoryUrl: string; branch: string }): Promise<Resolved> {
+      const early = await asked;
+      if (early && early.repositoryUrl === stack.repositoryUrl && early.branch === stack.branch) return early.result;
+      return resolve(stack.repositoryUrl, stack.branch);
+    },
+  };
+}
+
 function shortMessage(error: unknown): string {
   if (error instanceof RunnerError || error instanceof GitError) return error.message;
   return `Internal error: ${error instanceof Error ? error.message : String(error)}`;
@@ -98,36 +141,31 @@ function addTimings(timer: StepTimer, prefix: string, timings: PhaseTimings): vo
  */
 export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promise<PhaseJobOutcome> {
   const timer = new StepTimer();
-  const actor = { kind: 'WORKER' as const, id: ctx.workerId, name: `worker ${ctx.workerId}` };
-  const claimed = await timer.measure('claim', async () => {
-    const scope = await systemScope(ctx.services, job.accountId, actor);
-    const claim = await claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs });
-    return claim && { scope, ...claim };
-  });
-  if (!claimed) return { summary: 'stale job (run not waiting for this phase)', timings: timer.snapshot() };
-  const { scope, run, stack, leaseToken } = claimed;
+  const scope = await timer.measure('scope', () => accountScope(ctx, job.accountId));
+  // A plan without a commit needs the head of its branch (a network round trip): asked while the
+  // phase is claimed and opened.
+  const early = job.phase === 'plan' ? resolveEarly(ctx, scope, job.runId, timer) : null;
+  const claimed = await timer.measure('claim', () => claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }));
+  if (!claimed) {
+    early?.stop();
+    return { summary: 'stale job (run not waiting for this phase)', timings: timer.snapshot() };
+  }
+  const { run, stack, leaseToken } = claimed;
+  const resolving = run.commitSha || job.phase !== 'plan' ? null : early!.resultFor(stack);
+  if (!resolving) early?.stop();
 
-  // The log, what the phase needs from the database and (for a plan without a commit yet) the head
-  // of the branch, side by side.
-  const stopResolving = new AbortController();
-  const resolving =
-    job.phase === 'plan' && !run.commitSha
-      ? timer.measure('resolve', () =>
-          ctx.services.resolveCommit({ repositoryUrl: stack.repositoryUrl, branch: stack.branch, signal: stopResolving.signal }),
-        ).then(
-          ({ sha }) => ({ sha }),
-          (error: unknown) => ({ error }),
-        )
-      : null;
+  // The log and what the phase needs from the database, side by side.
   const [session, inputs] = await timer.measure('open', () =>
     Promise.all([
       PhaseSession.open(ctx, scope, run.id, leaseToken, run.state),
       job.phase === 'perform' ? null : loadPhaseInputs(scope, stack.id),
     ]),
   );
-  session.abort.signal.addEventListener('abort', () => stopResolving.abort(), { once: true });
+  session.abort.signal.addEventListener('abort', () => early?.stop(), { once: true });
   const step = (event: RunEvent, update?: Parameters<typeof advance>[4]['update']) =>
-    timer.measure(`transition.${event.type}`, () => advance(scope, run.id, leaseToken, event, { actorId: ctx.workerId, ...(update ? { update } : {}) }));
+    timer.measure(`transition.${event.type}`, () =>
+      advance(scope, run.id, leaseToken, event, { actorId: ctx.workerId, stackId: stack.id, ...(update ? { update } : {}) }),
+    );
 
   try {
     if (job.phase === 'apply') {
@@ -148,7 +186,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
     let sha = run.commitSha;
     if (resolving) {
       session.info('PREPARING', `Resolving branch "${stack.branch}" of ${redactUrl(stack.repositoryUrl)}`);
-      const resolved = await resolving;
+      const resolved = await timer.measure('resolve.wait', () => resolving);
       if ('error' in resolved) {
         const error = resolved.error;
         if (session.reason || isLeaseLost(error)) throw error;
@@ -178,16 +216,22 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
       onCheckout: (details) => {
         commit = details;
       },
-      onStage: async (stage) => {
-        // The commit (resolved now, and its message from the checkout) goes with the first transition after it.
+      // INITIALIZING and PLANNING are recorded while init and plan start (their work is repeatable and
+      // stays in the workspace; a refused transition stops the phase). The commit (resolved now, and
+      // its message from the checkout) goes with the first of them; nothing a plan produces is
+      // recorded before both are.
+      onStage: (stage) => {
         if (stage === 'INITIALIZING') {
-          await step({ type: 'START_INITIALIZING' }, {
+          const update = {
             ...(session.unrecordedCommitSha ? { commitSha: session.unrecordedCommitSha } : {}),
             ...(commit ? { commitMessage: (commit as CommitDetails).message } : {}),
+          };
+          session.pipeline(async () => {
+            await step({ type: 'START_INITIALIZING' }, update);
+            session.unrecordedCommitSha = null;
           });
-          session.unrecordedCommitSha = null;
         }
-        if (stage === 'PLANNING') await step({ type: 'START_PLANNING' });
+        if (stage === 'PLANNING') session.pipeline(() => step({ type: 'START_PLANNING' }));
       },
       signal: session.abort.signal,
       vendorConfig: ctx.vendorConfig,
@@ -199,6 +243,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
       const result = await runPlanPhase(planInput);
       addTimings(timer, 'plan', result.timings);
       const outcome: PlanOutcome = { ...planDetails(result, result.summary), archive: result.archive };
+      await timer.measure('settle', () => session.settled());
       await timer.measure('logClose', () => session.closeLog());
       const planned = await timer.measure('recordPlan', () => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId));
       if (planned.state !== 'APPLYING') return { summary: `planned (${planned.state})`, timings: timer.snapshot() };
@@ -211,6 +256,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
     addTimings(timer, 'plan', result.timings);
     const kept = result.workspace;
     try {
+      await timer.measure('settle', () => session.settled());
       // With changes, the run goes on to APPLYING with neither summary nor archive...
       let planned = result.hasChanges
         ? await timer
@@ -280,7 +326,7 @@ async function applyPhase(
 ): Promise<void> {
   const { scope, runId, leaseToken } = session;
   const step = (event: RunEvent) =>
-    timer.measure(`transition.${event.type}`, () => advance(scope, runId, leaseToken, event, { actorId: ctx.workerId }));
+    timer.measure(`transition.${event.type}`, () => advance(scope, runId, leaseToken, event, { actorId: ctx.workerId, stackId: stack.id }));
   // For autodeploy the run is APPLYING already: its whole log belongs there.
   const tag = (stage: ApplyStage): RunState => (alreadyApplying ? 'APPLYING' : stage);
   // An autodeploy run is APPLYING already: a shutdown can no longer hand it back.
@@ -324,8 +370,10 @@ async function applyPhase(
   await timer.measure('finishApply', () => finishApply(scope, runId, leaseToken, { stackId: stack.id, stateOut: result.stateOut }, ctx.workerId));
 }
 
-async function handlePhaseError(ctx: PhaseJobContext, session: PhaseSession, error: unknown): Promise<string> {
+async function handlePhaseError(ctx: PhaseJobContext, session: PhaseSession, thrown: unknown): Promise<string> {
   const { scope, runId, leaseToken } = session;
+  // A refused pipelined transition is why the phase stopped; any other transition comes after them.
+  const error = (await session.pipelineFailure()) ?? thrown;
   if (session.reason === 'stopped') {
     session.info(session.lastState, 'Stopped by request');
     return 'stopped';

@@ -1,4 +1,4 @@
-import { createLogChunkStore, heartbeat, type AccountScope, type CoreServices } from '@gantry/core';
+import { createLogChunkStore, heartbeat, LeaseLostError, type AccountScope, type CoreServices } from '@gantry/core';
 import type { RunState } from '@gantry/domain';
 import { createRunLogWriter, type RunLogWriter } from '@gantry/logs';
 
@@ -32,6 +32,9 @@ export class PhaseSession {
   /** The commit this worker resolved for the run, until a transition records it. */
   unrecordedCommitSha: string | null = null;
   private timer: NodeJS.Timeout | undefined;
+  /** Transitions started without waiting for them (pipeline), in order. */
+  private transitions: Promise<void> = Promise.resolve();
+  private transitionFailure: unknown = null;
   private writer: RunLogWriter | null;
   private opening: Promise<void> | null = null;
   private readonly waiting: Array<{ state: RunState; text: string }> = [];
@@ -80,6 +83,39 @@ export class PhaseSession {
       // A missed heartbeat is not fatal: the lease is several heartbeats long.
       this.ctx.log?.(`heartbeat of run ${this.runId} failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * Records a transition while the phase goes on (the next OpenTofu command starts at once instead
+   * of after a database round trip). Transitions stay in order; if one is refused (the run was
+   * stopped or taken over) the phase is stopped, like a heartbeat that finds the lease gone. Only for
+   * stages whose work is safe to repeat and changes nothing outside the workspace (INITIALIZING,
+   * PLANNING); await `settled()` before any other transition.
+   */
+  pipeline(transition: () => Promise<unknown>): void {
+    this.transitions = this.transitions.then(async () => {
+      if (this.transitionFailure) return;
+      try {
+        await transition();
+      } catch (error) {
+        this.transitionFailure = error;
+        if (error instanceof LeaseLostError) this.stop(error.details.state === 'STOPPED' ? 'stopped' : 'lease-lost');
+        // Anything else (the database failing): the phase stops and fails with this error.
+        else this.abort.abort();
+      }
+    });
+  }
+
+  /** Waits for pipelined transitions; throws the first one that failed. */
+  async settled(): Promise<void> {
+    await this.transitions;
+    if (this.transitionFailure) throw this.transitionFailure;
+  }
+
+  /** The pipelined transition that failed, once pipelined transitions are settled. */
+  async pipelineFailure(): Promise<unknown> {
+    await this.transitions;
+    return this.transitionFailure;
   }
 
   stop(reason: AbortReason): void {

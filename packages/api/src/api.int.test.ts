@@ -116,7 +116,8 @@ describe('API', () => {
     const stack = await api.stacks.create({ name: 'app', labels: [], repositoryUrl: repo.url, branch: 'main', projectRoot: '', vendor: 'OPENTOFU', autodeploy: false });
     const { id } = await api.runs.trigger({ stackId: stack.id });
     const run = await api.runs.get({ id });
-    expect(run).toMatchObject({ state: 'READY', commitSha: repo.sha, triggeredBy: { id: user.id, name: 'Runner' }, stack: { id: stack.id, name: 'app' } });
+    // The worker resolves the branch when the run starts (the trigger does no git): no commit yet.
+    expect(run).toMatchObject({ state: 'READY', commitSha: null, triggeredBy: { id: user.id, name: 'Runner' }, stack: { id: stack.id, name: 'app' } });
     expect(run.transitions.map((x) => x.state)).toEqual(['QUEUED', 'READY']);
     expect(run.createdAt).toBeInstanceOf(Date);
     const error = await clientError(api.runs.confirm({ id }));

@@ -67,7 +67,14 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
   if (takesStackLock(options.type)) {
     effects.merge(await promoteQueuedRuns(tx, options.stackId, now));
   } else {
-    await applyRunEventInTx(tx, run.id, { type: 'PROMOTE' }, { actor: scope.actor, reason: 'Proposed runs do not wait for the stack lock' }, now, effects);
+    await applyRunEventInTx(
+      tx,
+      run.id,
+      { type: 'PROMOTE' },
+      { actor: scope.actor, reason: 'Proposed runs do not wait for the stack lock', stackId: options.stackId },
+      now,
+      effects,
+    );
   }
   return tx.run.findUniqueOrThrow({ where: { id: run.id } });
 }
@@ -82,12 +89,10 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
 export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof triggerRunInput>): Promise<RunRef> {
   assertCanWrite(scope);
   const input = parseInput(triggerRunInput, rawInput);
-  const stack = await scope.db.stack.findUnique({ where: { id: input.stackId }, select: { id: true } });
-  if (!stack) throw DomainError.notFound('Stack', input.stackId);
-
   const effects = new AfterCommit();
+  // One transaction; a missing stack (or another account's) is NOT_FOUND when its row is locked.
   const run = await scope.db.transaction((tx) =>
-    createRunInTx(scope, tx, { stackId: stack.id, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit: null }, effects),
+    createRunInTx(scope, tx, { stackId: input.stackId, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit: null }, effects),
   );
   effects.publish(scope);
   return ref(run);

@@ -51,6 +51,7 @@ export async function claimPhase(scope: AccountScope, runId: string, phase: RunP
       {
         actor: { kind: 'WORKER', id: worker.id, name: `worker ${worker.id}` },
         reason: null,
+        stackId: run.stackId,
         update: {
           leaseOwner: worker.id,
           leaseToken,
@@ -95,13 +96,14 @@ export function advance(
   runId: string,
   leaseToken: string,
   event: RunEvent,
-  options: { reason?: string | null; update?: Prisma.RunUncheckedUpdateInput; actorId: string },
+  options: { reason?: string | null; update?: Prisma.RunUncheckedUpdateInput; actorId: string; stackId?: string },
 ): Promise<Run> {
   return applyRunEvent(scope, runId, event, {
     actor: { kind: 'WORKER', id: options.actorId, name: `worker ${options.actorId}` },
     reason: options.reason ?? null,
     leaseToken,
     ...(options.update ? { update: options.update } : {}),
+    ...(options.stackId ? { stackId: options.stackId } : {}),
   });
 }
 
@@ -206,6 +208,7 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
         {
           actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` },
           leaseToken,
+          stackId: current.stackId,
           reason: outcome.hasChanges ? (stack.autodeploy ? 'Autodeploy: applying the plan' : null) : 'No changes',
           update: {
             hasChanges: outcome.hasChanges,
@@ -275,7 +278,7 @@ export async function finishApply(
       tx,
       runId,
       { type: 'APPLY_SUCCEEDED' },
-      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null },
+      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null, stackId: result.stackId },
       now,
       effects,
     );

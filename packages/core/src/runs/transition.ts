@@ -23,6 +23,8 @@ export interface RunEventOptions {
   leaseToken?: string;
   /** Columns written together with the new state (plan results, error, lease, …). */
   update?: Prisma.RunUncheckedUpdateInput;
+  /** The run's stack when the caller knows it already (saves reading it before locking). */
+  stackId?: string;
 }
 
 /** The worker no longer holds the run: it was reaped, stopped or handed to another worker. */
@@ -57,10 +59,12 @@ export async function applyRunEventInTx(
   now: Date,
   effects: AfterCommit,
 ): Promise<Run> {
-  const head = await tx.run.findUnique({ where: { id: runId }, select: { stackId: true } });
-  if (!head) throw DomainError.notFound('Run', runId);
-  await tx.lockStack(head.stackId);
-  await tx.lockRun(runId);
+  const stackId = options.stackId ?? (await tx.run.findUnique({ where: { id: runId }, select: { stackId: true } }))?.stackId;
+  if (!stackId) throw DomainError.notFound('Run', runId);
+  await tx.lockStack(stackId);
+  const locked = await tx.lockRun(runId);
+  // A run never moves to another stack: a wrong hint means the caller confused two runs.
+  if (!locked || locked.stackId !== stackId) throw DomainError.notFound('Run', runId);
   const run = await tx.run.findUniqueOrThrow({ where: { id: runId } });
 
   if (options.leaseToken !== undefined && run.leaseToken !== options.leaseToken) throw new LeaseLostError(runId, run.state);
@@ -144,7 +148,7 @@ export async function promoteQueuedRuns(tx: TenantTx, stackId: string, now: Date
       select: { id: true },
     });
     if (next) {
-      await applyRunEventInTx(tx, next.id, { type: 'PROMOTE' }, { actor: SYSTEM_ACTOR, reason: 'Stack lock acquired' }, now, effects);
+      await applyRunEventInTx(tx, next.id, { type: 'PROMOTE' }, { actor: SYSTEM_ACTOR, reason: 'Stack lock acquired', stackId }, now, effects);
       holder = next;
     }
   }

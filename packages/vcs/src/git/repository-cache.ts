@@ -40,6 +40,8 @@ export interface CachedCheckout extends CommitDetails {
  */
 export class RepositoryCache {
   private readonly locks = new Map<string, Promise<void>>();
+  /** Message and author by repository and commit (a commit never changes): no `git log` the next time. */
+  private readonly details = new Map<string, CommitDetails>();
 
   constructor(readonly dir: string) {
     if (!isAbsolute(dir)) throw new GitInputError(`Repository cache directory must be an absolute path: ${dir}`);
@@ -106,13 +108,21 @@ export class RepositoryCache {
     ]);
     // The index is the checkout's own: concurrent checkouts of one repository share nothing mutable.
     const checkoutEnv = { ...options.env, GIT_DIR: repoDir, GIT_WORK_TREE: dir, GIT_INDEX_FILE: join(dotGit, 'index') };
+    const detailsKey = `${repoDir}\0${sha}`;
+    const known = this.details.get(detailsKey);
     const results = await Promise.allSettled([
       runGit(['read-tree', '-u', '--reset', `${sha}^{commit}`], { ...options, env: checkoutEnv }),
-      readCommitDetails(sha, options),
+      known ?? readCommitDetails(sha, options),
     ]);
     for (const result of results) if (result.status === 'rejected') rethrowAbort(result.reason);
     const [tree, details] = results;
-    if (tree.status === 'fulfilled' && details.status === 'fulfilled' && details.value.sha === sha) return details.value;
+    if (tree.status === 'fulfilled' && details.status === 'fulfilled' && details.value.sha === sha) {
+      if (!known) {
+        if (this.details.size >= 1000) this.details.delete(this.details.keys().next().value!);
+        this.details.set(detailsKey, details.value);
+      }
+      return details.value;
+    }
     await emptyDirectory(dir);
     return null;
   }
