@@ -123,4 +123,36 @@ describe('a worker killed with SIGKILL', () => {
     expect(behind.queueReason).toMatch(/Stack is locked: the apply of run .* was interrupted \(worker lost during apply\)/);
     expect((await getRun(h.scope, id)).state).toBe('FAILED');
   });
+
+  it('mid-apply of an autodeploy run (applied in place by the planning worker): failed, never applied again', async () => {
+    const fixture = await createGitRepoFixture({ files: appendThenSleepConfig(20) });
+    repos.push(fixture);
+    const marker = join(h.tmp, 'autodeploy-apply-count.txt');
+    const stack = await h.stack({ name: 'crash-autodeploy', repositoryUrl: fixture.url, autodeploy: true });
+    await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_marker', value: marker, secret: false });
+
+    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForRun(id, () => {
+      try {
+        return readFileSync(marker, 'utf8').includes('applied');
+      } catch {
+        return false;
+      }
+    });
+    expect((await getRun(h.scope, id)).state).toBe('APPLYING');
+    await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
+    leftovers.push(...(await descendantsOf(doomed.pid)));
+    const killedAt = Date.now();
+    await doomed.kill();
+    killAll(leftovers);
+    const failed = await h.waitForRun(id, (run) => run.state === 'FAILED', 30_000);
+    expect(failed.finishedAt!.getTime() - killedAt).toBeLessThan(LEASE_MS + 5_000);
+    expect(failed.error).toMatch(/worker lost during apply/i);
+    expect(failed.transitions.map((t) => t.state)).toEqual(['QUEUED', 'READY', 'PREPARING', 'INITIALIZING', 'PLANNING', 'APPLYING', 'FAILED']);
+    // BullMQ hands the killed worker's job to the survivor, which finds the run no longer waiting.
+    await new Promise((r) => setTimeout(r, LEASE_MS + 1_000));
+    expect(readFileSync(marker, 'utf8')).toBe('applied\n');
+    expect((await getRun(h.scope, id)).state).toBe('FAILED');
+  });
 });
