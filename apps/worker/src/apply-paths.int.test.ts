@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { confirmRun, discardRun, getRun, loadCurrentState, loadPlanArchive, setVariable, triggerRun, updateStack, type RunDetail } from '@gantry/core';
-import { blockingPlanConfig, createFifo, createGitRepoFixture, terraformDataConfig, type GitRepoFixture } from '@gantry/test-support';
+import { blockingPlanConfig, createFifo, createGitRepoFixture, invalidHclConfig, terraformDataConfig, type GitRepoFixture } from '@gantry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './testing/harness.ts';
 
@@ -95,6 +95,17 @@ describe('autodeploy: applied in place by the planning worker', () => {
     // its apply on the gate again, so the plan is discarded here.
     expect((await loadPlanArchive(h.scope, id)).planFileSha256).toBe(await recordedPlanHash(id));
     await discardRun(h.scope, id);
+  });
+});
+
+describe('the log of a phase', () => {
+  it('is complete before the run fails, with the reason as its last line', async () => {
+    const broken = await repo(invalidHclConfig());
+    const stack = await h.stack({ name: 'log-before-fail', repositoryUrl: broken.url, autodeploy: true });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    const failed = await h.waitForState(id, 'FAILED');
+    await logEndsBefore(failed, 'FAILED');
+    expect(stripVTControlCharacters(await h.logText(id))).toMatch(/tofu init exited with code 1\n$/);
   });
 });
 

@@ -18,14 +18,13 @@ export {
 } from './phases/apply-phase.ts';
 export {
   runPlanPhase,
-  type PlanDescription,
   type PlanPhaseInput,
   type PlanPhaseResult,
   type PlanStage,
   type RetainedPlanResult,
   type RetainingPlanPhaseInput,
 } from './phases/plan-phase.ts';
-export { PlannedWorkspace, type ApplyInPlaceInput, type DescribeOptions } from './phases/planned-workspace.ts';
+export { PlannedWorkspace, type ApplyInPlaceInput, type DescribeOptions, type PlanDescription } from './phases/planned-workspace.ts';
 export { StepTimer, type PhaseTimings } from './phases/timings.ts';
 // The repository cache a worker passes to runPlanPhase (from @gantry/vcs).
 export { RepositoryCache, type CommitDetails } from '@gantry/vcs';

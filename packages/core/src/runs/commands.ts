@@ -6,7 +6,7 @@ import { assertCanWrite } from '../authz.ts';
 import type { AccountScope, ResolvedCommitInfo } from '../context.ts';
 import { idInput, parseInput } from '../validation.ts';
 import { AfterCommit } from './effects.ts';
-import { applyRunEvent, applyRunEventInTx, promoteQueuedRuns } from './transition.ts';
+import { applyRunEvent, applyRunEventInTx, lockStackOnce, promoteQueuedRuns } from './transition.ts';
 
 export const triggerRunInput = z.object({
   stackId: idInput,
@@ -29,9 +29,9 @@ interface CreateRunOptions {
   retryOfId?: string;
 }
 
-async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateRunOptions, effects: AfterCommit): Promise<Run> {
+async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateRunOptions, effects: AfterCommit): Promise<RunRef> {
   const now = scope.services.now();
-  if (!(await tx.lockStack(options.stackId))) throw DomainError.notFound('Stack', options.stackId);
+  if (!(await lockStackOnce(tx, options.stackId))) throw DomainError.notFound('Stack', options.stackId);
   const user = scope.actor.kind === 'USER' ? scope.actor : null;
   const run = await tx.run.create({
     data: {
@@ -64,10 +64,8 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
   });
   effects.stateChanged({ runId: run.id, accountId: tx.accountId, stackId: run.stackId, state: 'QUEUED', at: now, reason: null });
   await audit(tx, scope.actor, 'run.trigger', { type: 'Run', id: run.id }, { stackId: options.stackId, type: options.type });
-  if (takesStackLock(options.type)) {
-    effects.merge(await promoteQueuedRuns(tx, options.stackId, now));
-  } else {
-    await applyRunEventInTx(
+  if (!takesStackLock(options.type)) {
+    const promoted = await applyRunEventInTx(
       tx,
       run.id,
       { type: 'PROMOTE' },
@@ -75,8 +73,13 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
       now,
       effects,
     );
+    return ref(promoted);
   }
-  return tx.run.findUniqueOrThrow({ where: { id: run.id } });
+  const promotions = await promoteQueuedRuns(tx, options.stackId, now);
+  effects.merge(promotions);
+  // The new run got the stack lock, or waits in QUEUED (with the reason written by promoteQueuedRuns).
+  const promoted = promotions.stateChanges.some((change) => change.runId === run.id && change.state === 'READY');
+  return { id: run.id, state: promoted ? 'READY' : 'QUEUED' };
 }
 
 /**
@@ -95,7 +98,7 @@ export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof t
     createRunInTx(scope, tx, { stackId: input.stackId, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit: null }, effects),
   );
   effects.publish(scope);
-  return ref(run);
+  return run;
 }
 
 export async function confirmRun(scope: AccountScope, runId: string): Promise<RunRef> {
@@ -153,5 +156,5 @@ export async function retryRun(scope: AccountScope, runId: string): Promise<RunR
     createRunInTx(scope, tx, { stackId: previous.stackId, type: previous.type, triggerReason: 'RETRY', commit, retryOfId: previous.id }, effects),
   );
   effects.publish(scope);
-  return ref(run);
+  return run;
 }

@@ -34,6 +34,19 @@ export class LeaseLostError extends DomainError {
   }
 }
 
+/** Stack rows each open transaction has locked already (a second lock of the same row is a no-op). */
+const lockedStacks = new WeakMap<TenantTx, Set<string>>();
+
+/** `tx.lockStack`, without a second round trip for a row this transaction holds already. */
+export async function lockStackOnce(tx: TenantTx, stackId: string): Promise<boolean> {
+  let locked = lockedStacks.get(tx);
+  if (locked?.has(stackId)) return true;
+  if (!(await tx.lockStack(stackId))) return false;
+  if (!locked) lockedStacks.set(tx, (locked = new Set()));
+  locked.add(stackId);
+  return true;
+}
+
 /** States in which nobody executes the run, so no lease may remain. */
 const UNLEASED_STATES = new Set<RunState>(['QUEUED', 'READY', 'UNCONFIRMED', 'CONFIRMED', 'PENDING_REVIEW']);
 
@@ -61,7 +74,7 @@ export async function applyRunEventInTx(
 ): Promise<Run> {
   const stackId = options.stackId ?? (await tx.run.findUnique({ where: { id: runId }, select: { stackId: true } }))?.stackId;
   if (!stackId) throw DomainError.notFound('Run', runId);
-  await tx.lockStack(stackId);
+  await lockStackOnce(tx, stackId);
   const locked = await tx.lockRun(runId);
   // A run never moves to another stack: a wrong hint means the caller confused two runs.
   if (!locked || locked.stackId !== stackId) throw DomainError.notFound('Run', runId);
@@ -131,7 +144,7 @@ const LOCK_TAKING_TYPES = ['TRACKED', 'TASK'] as const;
  */
 export async function promoteQueuedRuns(tx: TenantTx, stackId: string, now: Date): Promise<AfterCommit> {
   const effects = new AfterCommit();
-  await tx.lockStack(stackId);
+  await lockStackOnce(tx, stackId);
   const stack = await tx.stack.findUnique({ where: { id: stackId }, select: { lockedReason: true } });
   if (!stack) return effects;
 

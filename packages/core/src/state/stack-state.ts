@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { TenantDb, TenantTx } from '@gantry/db';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
+import { lockStackOnce } from '../runs/transition.ts';
 
 export interface StoredState {
   version: number;
@@ -51,7 +52,7 @@ export async function storeStateInTx(
   bytes: Buffer,
 ): Promise<{ version: number; changed: boolean }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
-  await tx.lockStack(stackId);
+  await lockStackOnce(tx, stackId);
   const current = await tx.stackState.findFirst({ where: { stackId }, orderBy: { version: 'desc' }, select: { version: true, sha256: true } });
   if (current?.sha256 === sha256) return { version: current.version, changed: false };
   const version = (current?.version ?? 0) + 1;

@@ -23,7 +23,7 @@ import { sha256File } from '../workspace/archive.ts';
 import { createPlanArchive, PLAN_FILE, SOURCE_DIR, writePlanManifest, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
 import { findDeclaredBackend, writeLocalState } from '../workspace/state.ts';
 import { callerCallback, collectSecrets, DEFAULT_PLAN_KILL_GRACE_MS, PhaseContext, reportFailure } from './phase-context.ts';
-import { PlannedWorkspace } from './planned-workspace.ts';
+import { PlannedWorkspace, type PlanDescription } from './planned-workspace.ts';
 import { normalizeProjectRoot, resolveProjectDir } from './project-root.ts';
 import type { PhaseTimings } from './timings.ts';
 
@@ -226,14 +226,6 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
       await context.dispose(input.keepWorkspace ?? false);
     }
   }
-}
-
-/** A plan as OpenTofu describes it (`show -json`), and its summary with secrets masked. */
-export interface PlanDescription {
-  /** Holds unmasked values (incl. sensitive ones): store it as a secret. */
-  planJson: PlanJson;
-  summary: PlanSummary;
-  timings: PhaseTimings;
 }
 
 async function describePlan(

@@ -10,7 +10,17 @@ import {
   type ApplyStage,
 } from './apply-phase.ts';
 import { collectSecrets, DEFAULT_APPLY_KILL_GRACE_MS, PhaseContext, reportFailure } from './phase-context.ts';
-import type { PlanDescription } from './plan-phase.ts';
+import type { PlanJson } from '../plan/plan-json.ts';
+import type { PlanSummary } from '../plan/summarize.ts';
+import type { PhaseTimings } from './timings.ts';
+
+/** A plan as OpenTofu describes it (`show -json`), and its summary with secrets masked. */
+export interface PlanDescription {
+  /** Holds unmasked values (incl. sensitive ones): store it as a secret. */
+  planJson: PlanJson;
+  summary: PlanSummary;
+  timings: PhaseTimings;
+}
 
 export interface DescribeOptions {
   /** Where `show`'s own messages go (default: the plan phase's log, stage PLANNING). */
