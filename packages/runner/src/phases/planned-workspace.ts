@@ -55,15 +55,17 @@ export class PlannedWorkspace {
    * this workspace: OpenTofu reads the plan file only.
    */
   describe(options: DescribeOptions = {}): Promise<PlanDescription> {
+    if (this.describing) return this.describing;
     if (this.disposed) return Promise.reject(new Error('The planned workspace was disposed'));
-    this.describing ??= this.describer(options);
+    this.describing = this.describer(options);
     return this.describing;
   }
 
   /** The workspace archive, as runPlanPhase would have returned it (packed once). */
   archive(): Promise<Buffer> {
+    if (this.archiving) return this.archiving;
     if (this.disposed) return Promise.reject(new Error('The planned workspace was disposed'));
-    this.archiving ??= createPlanArchive(this.dir, this.manifest);
+    this.archiving = createPlanArchive(this.dir, this.manifest);
     return this.archiving;
   }
 

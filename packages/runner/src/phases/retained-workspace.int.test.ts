@@ -143,9 +143,23 @@ describe('a plan whose workspace stays on the worker', () => {
     expect(await plan.workspace.archive()).toBe(archive);
     expect(description.summary.add).toBe(2);
     await plan.workspace.dispose();
-    await expect(plan.workspace.describe()).rejects.toThrow(/disposed/);
+    // What was made before dispose stays available; nothing new can be made.
+    expect(await plan.workspace.describe()).toBe(description);
+    const unused = (
+      await runPlanPhase({
+        workRoot: await freshDir('unused'),
+        source: { repositoryUrl: repo.url, sha: repo.sha, projectRoot: 'stacks/app' },
+        vendor: OPENTOFU,
+        variables,
+        log: () => {},
+        workspace: 'retain',
+      })
+    ).workspace;
+    await unused.dispose();
+    await expect(unused.describe()).rejects.toThrow(/disposed/);
+    await expect(unused.archive()).rejects.toThrow(/disposed/);
     expect(await readdir(workRoot)).toEqual([]);
-    await expect(plan.workspace.archive()).rejects.toThrow(/disposed/);
+    expect(await plan.workspace.archive()).toBe(archive);
 
     const applyRoot = await freshDir('archived-apply');
     const applied = await runApplyPhase({
