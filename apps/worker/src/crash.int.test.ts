@@ -131,6 +131,8 @@ describe('a worker killed with SIGKILL', () => {
     const stack = await h.stack({ name: 'crash-autodeploy', repositoryUrl: fixture.url, autodeploy: true });
     await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_marker', value: marker, secret: false });
 
+    // Only the worker to be killed may take the run: the survivors of earlier tests leave first.
+    await Promise.all(h.workers.map((w) => w.stop()));
     const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
     const { id } = await triggerRun(h.scope, { stackId: stack.id });
     await h.waitForRun(id, () => {
