@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `pnpm start`: the one command that runs Gantry on a machine with Postgres and Redis reachable.
-// Installs dependencies, generates the Prisma client, applies migrations, builds the web app, then
+// Checks that Postgres and Redis answer and that the port is free, installs dependencies, generates
+// the Prisma client, applies migrations, builds the web app (only when its sources changed), then
 // runs the web app and one worker until Ctrl-C. Uses only Node built-ins: it runs before install.
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { recordWebBuild, webBuildIsCurrent } from './web-build.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const stateDir = join(root, '.gantry');
@@ -44,6 +47,79 @@ const env = {
 env.AUTH_URL ??= `http://localhost:${env.PORT}`;
 env.GANTRY_WORK_DIR ??= join(stateDir, 'work');
 
+/** host:port of a URL for messages and checks; null for URLs without a TCP host (unix sockets). */
+function tcpTarget(url, defaultPort) {
+  try {
+    const u = new URL(url);
+    if (!u.hostname || u.searchParams.has('host') || u.protocol.startsWith('unix')) return null;
+    return { host: u.hostname.replace(/^\[|\]$/g, ''), port: Number(u.port || defaultPort) };
+  } catch {
+    return null;
+  }
+}
+
+/** Resolves with null when something accepts a TCP connection at host:port, else with the error code. */
+function probe({ host, port }, timeoutMs = 3000) {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (result) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(timeoutMs, () => done('ETIMEDOUT'));
+    socket.once('connect', () => done(null));
+    socket.once('error', (error) => done(error.code ?? error.message));
+  });
+}
+
+function portIsFree(port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(Number(port), () => server.close(() => resolve(true)));
+  });
+}
+
+/** Fails fast, before minutes of install and build, on the mistakes a first run usually hits. */
+async function preflight() {
+  const problems = [];
+  const services = [
+    ['PostgreSQL', 'DATABASE_URL', env.DATABASE_URL, 5432],
+    ['Redis', 'REDIS_URL', env.REDIS_URL, 6379],
+  ];
+  for (const [name, variable, url, defaultPort] of services) {
+    const target = tcpTarget(url, defaultPort);
+    if (!target) continue;
+    const error = await probe(target);
+    if (error) problems.push(`${name} is not reachable at ${target.host}:${target.port} (${error}): start it, or set ${variable}.`);
+  }
+  if (!(await portIsFree(env.PORT))) {
+    problems.push(`Port ${env.PORT} is already in use (another Gantry, or another program): stop it, or choose another port, e.g. PORT=3001 pnpm start.`);
+  }
+  if (problems.length) {
+    console.error(`gantry: cannot start:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(1);
+  }
+}
+
+function describeDatabase(url) {
+  try {
+    const u = new URL(url);
+    return `database ${u.pathname.slice(1) || '(default)'} on ${u.host || 'a local socket'}`;
+  } catch {
+    return 'the configured database';
+  }
+}
+
+function describeRedis(url) {
+  try {
+    const u = new URL(url);
+    return `Redis on ${u.host || 'a local socket'}`;
+  } catch {
+    return 'the configured Redis';
+  }
+}
+
 function step(title, args) {
   console.log(`\ngantry: ${title}`);
   const r = spawnSync('pnpm', args, { cwd: root, env, stdio: 'inherit' });
@@ -53,16 +129,31 @@ function step(title, args) {
   }
 }
 
+await preflight();
 step('installing dependencies', ['install', '--frozen-lockfile']);
 step('generating the database client', ['db:generate']);
 step('applying database migrations', ['db:deploy']);
-if (env.GANTRY_SKIP_BUILD !== '1') step('building the web app', ['--filter', '@gantry/web', 'build']);
+if (env.GANTRY_SKIP_BUILD === '1') {
+  console.log('\ngantry: GANTRY_SKIP_BUILD=1: using the existing web build');
+} else if (env.GANTRY_FORCE_BUILD !== '1' && webBuildIsCurrent(env)) {
+  console.log('\ngantry: the web app is already built from these sources (GANTRY_FORCE_BUILD=1 rebuilds it)');
+} else {
+  step('building the web app (takes a minute the first time)', ['--filter', '@gantry/web', 'build']);
+  recordWebBuild(env);
+}
 
 const children = new Map();
 let stopping = false;
+// The exit status of `pnpm start`: 0 after Ctrl-C, non-zero when a process died on its own.
+let exitCode = 0;
 
-function run(name, args) {
-  const child = spawn('pnpm', args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+/**
+ * Runs one long-lived process with its output prefixed. Each runs detached, in its own process
+ * group, so Ctrl-C in the terminal reaches only this script, which then stops each one the way it
+ * needs (see `stop`).
+ */
+function run(name, command, args, options) {
+  const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = (stream, out) => {
     let rest = '';
     stream.on('data', (buf) => {
@@ -78,26 +169,78 @@ function run(name, args) {
     if (!stopping) {
       console.error(`gantry: ${name} exited (${signal ?? code}); stopping.`);
       stop(code || 1);
-    } else if (children.size === 0) process.exit(0);
+    } else if (children.size === 0) {
+      console.log('gantry: stopped');
+      process.exit(exitCode);
+    }
   });
-  children.set(name, child);
+  children.set(name, { child, stopTarget: options.signalGroup ? -child.pid : child.pid });
 }
 
 function stop(code = 0) {
   if (stopping) return;
   stopping = true;
-  for (const child of children.values()) {
+  exitCode = code;
+  if (children.size) console.log('\ngantry: stopping the web app and the worker…');
+  for (const { stopTarget } of children.values()) {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(stopTarget, 'SIGTERM');
     } catch {}
   }
-  setTimeout(() => process.exit(code), 15_000).unref();
-  if (children.size === 0) process.exit(code);
+  if (children.size === 0) process.exit(exitCode);
+  // A worker finishes an apply it is running (interrupting one can lose state), however long it
+  // takes. Say so rather than seem stuck; this script keeps its output until it is done.
+  setTimeout(() => {
+    for (const name of children.keys()) {
+      console.log(`gantry: the ${name} is still finishing its work (an apply runs to its end); press Ctrl-C again to stop it now.`);
+    }
+  }, 10_000).unref();
 }
 
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
+/** A second Ctrl-C: stop now. A second SIGTERM makes the worker exit at once, interrupting an apply. */
+function stopNow() {
+  console.log('\ngantry: stopping now');
+  for (const { stopTarget } of children.values()) {
+    try {
+      process.kill(stopTarget, 'SIGTERM');
+    } catch {}
+  }
+  setTimeout(() => {
+    for (const { stopTarget } of children.values()) {
+      try {
+        process.kill(stopTarget, 'SIGKILL');
+      } catch {}
+    }
+    process.exit(exitCode || 130);
+  }, 5_000).unref();
+}
 
-run('web', ['--filter', '@gantry/web', 'start']);
-run('worker', ['--filter', '@gantry/worker', 'start']);
-console.log(`\ngantry: web on http://localhost:${env.PORT} — press Ctrl-C to stop`);
+/** Announces the URL once the web app answers, so the user does not open it too early. */
+async function announceWhenReady() {
+  const url = `http://127.0.0.1:${env.PORT}/sign-in`;
+  const deadline = Date.now() + 120_000;
+  while (!stopping && Date.now() < deadline) {
+    try {
+      await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) });
+      console.log(
+        `\ngantry: ready: open ${env.AUTH_URL} (${describeDatabase(env.DATABASE_URL)}, ${describeRedis(env.REDIS_URL)}). Press Ctrl-C to stop.\n`,
+      );
+      return;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
+
+const onSignal = () => (stopping ? stopNow() : stop(0));
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);
+
+console.log('\ngantry: starting the web app and a worker');
+// The web app: `next start` under pnpm; stopping it signals its whole process group.
+run('web', 'pnpm', ['--filter', '@gantry/web', 'start'], { cwd: root, signalGroup: true });
+// The worker: one plain node process with tsx as a loader, signalled alone. Under `pnpm … start`
+// (pnpm → sh → tsx → node) one SIGTERM reaches the worker twice (the group's and tsx's relay), and
+// a second SIGTERM means "exit now", interrupting an apply in progress.
+run('worker', process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: join(root, 'apps/worker'), signalGroup: false });
+void announceWhenReady();
