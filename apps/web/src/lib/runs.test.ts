@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shortRunId, triggeredByLabel, triggerReasonLabel } from './runs.ts';
+import { shortRunId, splitRunIds, triggeredByLabel, triggerReasonLabel } from './runs.ts';
 
 describe('run metadata', () => {
   it('labels trigger reasons', () => {
@@ -17,5 +17,20 @@ describe('run metadata', () => {
   it('shortens run ids', () => {
     expect(shortRunId('cm3abcdefghijklmnop')).toBe('ijklmnop');
     expect(shortRunId('abc')).toBe('abc');
+  });
+
+  it('finds the run ids a server message names, so they can become links', () => {
+    expect(splitRunIds('Waiting for run 01A21237-e780-70ce-98d1-7325383371f8 to finish: a stack runs one tracked run at a time')).toEqual([
+      { text: 'Waiting for run ' },
+      { runId: '01a21237-e780-70ce-98d1-7325383371f8' },
+      { text: ' to finish: a stack runs one tracked run at a time' },
+    ]);
+    expect(splitRunIds('01a21237-e780-70ce-98d1-7325383371f8')).toEqual([{ runId: '01a21237-e780-70ce-98d1-7325383371f8' }]);
+    expect(splitRunIds('Stack is locked: maintenance')).toEqual([{ text: 'Stack is locked: maintenance' }]);
+    expect(splitRunIds('')).toEqual([]);
+    // Not ids: too short, or part of a longer token.
+    expect(splitRunIds('run 01a21237-e780 and x01a21237-e780-70ce-98d1-7325383371f8')).toEqual([
+      { text: 'run 01a21237-e780 and x01a21237-e780-70ce-98d1-7325383371f8' },
+    ]);
   });
 });

@@ -3,6 +3,7 @@
 import { memo, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { ansiStyleToCss, displayText, isPlainStyle, parseAnsiLine, type AnsiStyle } from '../lib/ansi.ts';
 import { cx } from '../lib/cx.ts';
+import { logFileName } from '../lib/format.ts';
 import { DEFAULT_MAX_SCROLL_HEIGHT, logWindow, scrollTopForLine } from '../lib/log-window.ts';
 import { highlightSegments, IncrementalSearch, lineAnchor, parseLineAnchor, type LogLines } from '../lib/run-log.ts';
 import { IconArrowDown, IconChevronDown, IconChevronUp, IconDownload, IconSearch } from './icons.tsx';
@@ -32,6 +33,8 @@ export interface LogViewerProps {
   status?: ReactNode;
   /** Shown instead of lines when there are none. */
   empty?: ReactNode;
+  /** File name of the downloaded log, without ".log" (default: the phase), e.g. "prod-vpc-run-8f3a2c1d-planning". */
+  downloadName?: string;
   className?: string;
   /** Only for tests: the scroll height past which the scroll range is compressed. */
   maxScrollHeight?: number;
@@ -39,7 +42,7 @@ export interface LogViewerProps {
 
 const countFormat = new Intl.NumberFormat('en-US');
 
-export function LogViewer({ lines, phase, live, status, empty, className, maxScrollHeight = DEFAULT_MAX_SCROLL_HEIGHT }: LogViewerProps) {
+export function LogViewer({ lines, phase, live, status, empty, downloadName, className, maxScrollHeight = DEFAULT_MAX_SCROLL_HEIGHT }: LogViewerProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
   const [follow, setFollow] = useState(true);
@@ -195,7 +198,7 @@ export function LogViewer({ lines, phase, live, status, empty, className, maxScr
     const url = URL.createObjectURL(new Blob([parts.join('\n'), '\n'], { type: 'text/plain;charset=utf-8' }));
     const a = document.createElement('a');
     a.href = url;
-    a.download = `${phase.toLowerCase()}.log`;
+    a.download = `${logFileName(downloadName ?? phase)}.log`;
     a.click();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
   };

@@ -57,7 +57,8 @@ export function RunTimeline({
                   {entry.state.replace(/_/g, ' ')}
                   {entry.current ? <span className="sr-only"> (current)</span> : null}
                 </span>
-                <span className="text-xs text-muted tabular-nums">
+                {/* The current state's duration ticks: the server rendered it a moment before the browser hydrates. */}
+                <span className="text-xs text-muted tabular-nums" suppressHydrationWarning={entry.current}>
                   {entry.durationMs === null ? '' : entry.current ? formatElapsed(entry.durationMs) : formatDuration(entry.durationMs)}
                 </span>
               </span>

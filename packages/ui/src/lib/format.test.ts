@@ -7,6 +7,7 @@ import {
   formatElapsed,
   formatExactTime,
   formatRelativeTime,
+  logFileName,
   relativeTimeRefreshMs,
   repositoryLabel,
   shortSha,
@@ -93,5 +94,26 @@ describe('commits and repositories', () => {
     expect(repositoryLabel('https://github.com/acme/infra.git')).toBe('acme/infra');
     expect(repositoryLabel('git@github.com:acme/infra.git')).toBe('acme/infra');
     expect(repositoryLabel('file:///tmp/fixtures/repo')).toBe('fixtures/repo');
+  });
+});
+
+describe('logFileName', () => {
+  it('keeps letters, digits, dots and dashes, lower-cased, other runs become one dash', () => {
+    expect(logFileName('Prod VPC-run-8f3a2c1d-PLANNING')).toBe('prod-vpc-run-8f3a2c1d-planning');
+    expect(logFileName('team/app: eu-west-1 (blue)-run-1-APPLYING')).toBe('team-app-eu-west-1-blue-run-1-applying');
+    expect(logFileName('PREPARING_APPLY')).toBe('preparing_apply');
+  });
+
+  it('drops accents, leading dots and trailing dashes, and never returns an empty or hidden name', () => {
+    expect(logFileName('Équipe réseau')).toBe('equipe-reseau');
+    expect(logFileName('../../etc/passwd')).toBe('etc-passwd');
+    expect(logFileName('###')).toBe('log');
+    expect(logFileName('')).toBe('log');
+  });
+
+  it('caps the length', () => {
+    const name = logFileName(`${'a'.repeat(200)}-planning`);
+    expect(name.length).toBeLessThanOrEqual(120);
+    expect(name).toMatch(/^a+$/);
   });
 });

@@ -101,3 +101,17 @@ export function repositoryLabel(repositoryUrl: string): string {
   const match = /(?:[:/])([^/:]+\/[^/]+?)(?:\.git)?\/?$/.exec(repositoryUrl);
   return match?.[1] ?? repositoryUrl;
 }
+
+/** A safe, readable file name from free text: "Prod VPC / run 8f3a PLANNING" → "prod-vpc-run-8f3a-planning". */
+export function logFileName(text: string): string {
+  const name = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '') // accents, once split from their letters
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^[-.]+|-+$/g, '')
+    .slice(0, 120)
+    .replace(/-+$/, '');
+  return name || 'log';
+}

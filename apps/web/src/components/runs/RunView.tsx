@@ -29,7 +29,7 @@ import { errorCode, errorMessage } from '@/lib/errors.ts';
 import { paths } from '@/lib/paths.ts';
 import { isRunState, withState } from '@/lib/run-optimistic.ts';
 import { defaultPhase, phaseFromHash } from '@/lib/run-phase.ts';
-import { shortRunId, triggerReasonLabel } from '@/lib/runs.ts';
+import { shortRunId, splitRunIds, triggerReasonLabel } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 import { useRunEvents, type RunStateEvent, type StreamStatus } from '@/lib/use-run-events.ts';
 import { Elapsed } from '../Elapsed.tsx';
@@ -47,6 +47,10 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
     // The event stream drives updates; poll only if it is unavailable and the run is still going.
     refetchInterval: (q) => (streamFailed && q.state.data && !isTerminalState(q.state.data.state) ? 3_000 : false),
   });
+
+  // A failed apply may have left the stack locked: then the way forward is unlocking, not Retry.
+  const stack = useQuery({ ...trpc.stacks.get.queryOptions({ id: stackId }), enabled: run.data?.state === 'FAILED' });
+  const lockedByThisRun = stack.data?.lockedByRunId === runId;
 
   const onState = useCallback(
     (event: RunStateEvent) => {
@@ -119,13 +123,24 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
         <div className="min-w-0 space-y-4">
           {data.state === 'QUEUED' && data.queueReason ? (
             <Alert tone="info" title="Waiting in the queue">
-              {data.queueReason}
+              <QueueReason reason={data.queueReason} stackId={stackId} />
             </Alert>
           ) : null}
           {data.state === 'FAILED' && data.error ? (
             <Alert title="The run failed">
               <p className="font-mono text-xs whitespace-pre-wrap">{data.error}</p>
-              <p className="mt-1">Check the log below for details, fix the cause and press Retry.</p>
+              {lockedByThisRun ? (
+                <p className="mt-1">
+                  Its apply was interrupted, so the stack stays locked and new runs wait. Check that the infrastructure matches the state, then
+                  unlock the stack on{' '}
+                  <Link href={paths.stack(account.slug, stackId)} className="font-medium underline hover:no-underline">
+                    its page
+                  </Link>
+                  .
+                </p>
+              ) : (
+                <p className="mt-1">Check the log below for details, fix the cause and press Retry.</p>
+              )}
             </Alert>
           ) : null}
           {data.state === 'UNCONFIRMED' ? (
@@ -162,6 +177,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
               <LogViewer
                 lines={lines}
                 phase={selected}
+                downloadName={`${data.stack.name}-run-${shortRunId(data.id)}-${selected}`}
                 live={live && selected === data.state}
                 status={<StreamIndicator status={status} />}
                 empty={selected === data.state ? 'Waiting for output…' : 'This phase wrote no output.'}
@@ -178,6 +194,24 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
           </section>
         </div>
       </div>
+    </>
+  );
+}
+
+/** The server's reason a run waits, with the runs it names as links ("Waiting for run 3a8c21f0 to finish…"). */
+function QueueReason({ reason, stackId }: { reason: string; stackId: string }) {
+  const account = useAccount();
+  return (
+    <>
+      {splitRunIds(reason).map((part, i) =>
+        'runId' in part ? (
+          <Link key={i} href={paths.run(account.slug, stackId, part.runId)} className="font-mono font-medium underline hover:no-underline" title={part.runId}>
+            {shortRunId(part.runId)}
+          </Link>
+        ) : (
+          <span key={i}>{part.text}</span>
+        ),
+      )}
     </>
   );
 }

@@ -8,6 +8,7 @@ import { canWrite, useAccount } from '@/lib/account.tsx';
 import { errorCode, errorMessage } from '@/lib/errors.ts';
 import { paths } from '@/lib/paths.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
+import { StackLockBanner } from './StackLockBanner.tsx';
 import { TriggerButton } from './TriggerButton.tsx';
 
 export const STACK_TABS = [
@@ -98,6 +99,7 @@ export function StackHeader({ stackId }: { stackId: string }) {
         </div>
         {data && canWrite(account.role) ? <TriggerButton stackId={stackId} /> : null}
       </div>
+      {data?.lockedReason ? <StackLockBanner stackId={stackId} reason={data.lockedReason} runId={data.lockedByRunId} /> : null}
       <nav aria-label="Stack" className="-mb-px mt-3 flex gap-1 overflow-x-auto">
         {STACK_TABS.map((tab) => {
           const href = tab.segment ? `${base}/${tab.segment}` : base;

@@ -2,6 +2,7 @@
 
 import {
   Alert,
+  Badge,
   Button,
   buttonClasses,
   cx,
@@ -9,6 +10,7 @@ import {
   IconChevronDown,
   IconChevronUp,
   IconLayers,
+  IconLock,
   IconPlus,
   IconSearch,
   LabelChip,
@@ -223,13 +225,21 @@ function StackTableRow({ stack, accountSlug, selectedLabels, onLabel }: { stack:
         </div>
       </td>
       <td className="px-3 py-2">
-        {stack.lastRun ? (
-          <Link href={paths.run(accountSlug, stack.id, stack.lastRun.id)} className="inline-flex" title="Open the last run">
-            <StateBadge state={stack.lastRun.state} />
-          </Link>
-        ) : (
-          <span className="text-xs text-muted">never run</span>
-        )}
+        <div className="flex items-center gap-1.5">
+          {stack.lastRun ? (
+            <Link href={paths.run(accountSlug, stack.id, stack.lastRun.id)} className="inline-flex" title="Open the last run">
+              <StateBadge state={stack.lastRun.state} />
+            </Link>
+          ) : (
+            <span className="text-xs text-muted">never run</span>
+          )}
+          {stack.lockedReason ? (
+            <Badge tone="warning" title={`Locked: ${stack.lockedReason}`}>
+              <IconLock size={11} />
+              locked
+            </Badge>
+          ) : null}
+        </div>
       </td>
       <td className="px-3 py-2 text-xs whitespace-nowrap text-muted">{stack.lastRun ? <RelativeTime value={stack.lastRun.createdAt} /> : '—'}</td>
       <td className="max-w-48 truncate px-3 py-2 font-mono text-xs whitespace-nowrap max-md:hidden" title={stack.branch}>
