@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@gantry/db/testing';
 import { createGitRepoFixture } from '@gantry/test-support';
+import { recordWebBuild, webBuildIsCurrent } from '../scripts/web-build.mjs';
 import { e2eStackFiles } from './support/stack-config.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -91,9 +92,12 @@ export default async function globalSetup() {
   if (!(await canConnect(6379))) throw new Error('Redis is not reachable on 127.0.0.1:6379. Start it (see shared STACK-NOTES) and rerun.');
   mkdirSync(logDir, { recursive: true });
 
-  if (!existsSync(join(webDir, '.next/BUILD_ID')) || process.env.E2E_BUILD === '1') {
+  // Test the sources in the tree, not whatever was built last: rebuild when they changed (the same
+  // record `pnpm start` keeps, so a build made by either serves both).
+  if (process.env.E2E_BUILD === '1' || !webBuildIsCurrent(process.env)) {
     const build = spawnSync('pnpm', ['--filter', '@gantry/web', 'build'], { cwd: repoRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('Building the web app failed (pnpm --filter @gantry/web build).');
+    recordWebBuild(process.env);
   }
 
   const scratch = await mkdtemp(join(tmpdir(), 'gantry-e2e-'));
@@ -148,5 +152,8 @@ export default async function globalSetup() {
   process.env.E2E_REPO_URL = repo.url;
   process.env.E2E_REPO_BRANCH = repo.branch;
   process.env.E2E_SCRATCH = scratch;
+  // For the few tests that must set up a state no user action can reach quickly (a stack left
+  // locked by a worker lost mid-apply).
+  process.env.E2E_DATABASE_URL = db.url;
   return teardown;
 }

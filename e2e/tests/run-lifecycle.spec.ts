@@ -2,6 +2,9 @@ import { addVariable, createPlanGate, createStack, expect, runStateBadge, signUp
 import { APPLY_LAST_LINE, GATE_READING_LINE } from '../support/stack-config.ts';
 
 test('sign up, create a stack, trigger, watch the plan stream live, confirm, and find it all after a reload', async ({ page }) => {
+  // Uncaught errors in the page (a hydration mismatch, a crash in a component) fail the test.
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
   const user = await signUp(page);
 
   // A new account is taught how to start.
@@ -28,7 +31,11 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await page.getByRole('button', { name: 'Trigger' }).first().click();
   await page.waitForURL((url) => /\/runs\/[^/]+$/.test(url.pathname) && url.href !== runUrl);
   await expect(runStateBadge(page)).toHaveText('QUEUED');
-  await expect(page.getByRole('status').filter({ hasText: 'Waiting in the queue' })).toContainText('one tracked run at a time');
+  const waiting = page.getByRole('status').filter({ hasText: 'Waiting in the queue' });
+  await expect(waiting).toContainText('one tracked run at a time');
+  // The run it waits for is a link, named by its short id.
+  const firstRunPath = new URL(runUrl).pathname;
+  await expect(waiting.getByRole('link', { name: firstRunPath.slice(-8), exact: true })).toHaveAttribute('href', firstRunPath);
   await page.getByRole('button', { name: 'Discard' }).click();
   await expect(runStateBadge(page)).toHaveText('CANCELED'); // a run discarded before it started is canceled
   await page.goto(runUrl);
@@ -72,6 +79,10 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await expect(page.getByText(/^1 of \d+$/)).toBeVisible();
   await page.getByLabel('Search log').fill('');
 
+  // The downloaded log is named after the stack, the run and the phase.
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  expect(download.suggestedFilename()).toBe(`network-run-${firstRunPath.slice(-8)}-planning.log`);
+
   // Every line has a link; opening it selects the phase and marks the line.
   await page.getByRole('log').getByRole('link', { name: 'Line 2', exact: true }).click();
   await expect(page).toHaveURL(/#planning-L2$/);
@@ -84,4 +95,6 @@ test('sign up, create a stack, trigger, watch the plan stream live, confirm, and
   await expect(page.getByRole('row').nth(1).getByText('CANCELED')).toBeVisible();
   await expect(page.getByRole('row').nth(2).getByText('FINISHED')).toBeVisible();
   await expect(page.getByRole('row').nth(2)).toContainText(user.name);
+
+  expect(pageErrors).toEqual([]);
 });
