@@ -90,7 +90,10 @@ describe('logs', () => {
     expect(Buffer.byteLength(text)).toBeGreaterThan(20 * 1024 * 1024);
     // OpenTofu relays local-exec output in pieces of its read buffer, each with the resource's prefix
     // (so a line can be split in two). Undo that, then every line must be there once, in order.
-    const stream = stripVTControlCharacters(text.replace(/(\r?\n)?terraform_data\.chatty \(local-exec\): /g, '').replace(/\n/g, ''));
+    // The prefix comes with colours of its own ("\n\e[0m\e[1mterraform_data.chatty (local-exec):\e[0m \e[0m"),
+    // removed with it before colours are stripped, so an escape split by a prefix is whole again.
+    const prefix = /(?:\r?\n)?(?:\u001b\[[0-9;]*m)*terraform_data\.chatty \(local-exec\):(?:\u001b\[[0-9;]*m)* (?:\u001b\[[0-9;]*m)*/g;
+    const stream = stripVTControlCharacters(text.replace(prefix, '').replace(/\n/g, ''));
     // A split can also fall inside a multi-byte character: OpenTofu then emits the two halves as
     // separate invalid sequences, which decode to U+FFFD. That is OpenTofu's output, not a loss.
     const lines = [
