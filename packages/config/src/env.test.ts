@@ -64,6 +64,12 @@ describe('config', () => {
     ]);
   });
 
+  it('a missing key says to reuse the installation\'s key, and to generate one only for a new installation', () => {
+    const [problem] = problemsOf(() => loadBaseConfig({ NODE_ENV: 'development' }));
+    expect(problem).toContain('use the same key as the other Gantry processes (web, workers)');
+    expect(problem).toContain('generate one with `openssl rand -base64 32` only for a new installation');
+  });
+
   it('defaults local services in development only', () => {
     const dev = loadBaseConfig({ GANTRY_ENCRYPTION_KEY: key });
     expect(dev.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/gantry');

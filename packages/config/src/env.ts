@@ -33,15 +33,20 @@ const urlWithScheme = (schemes: string[], example: string) =>
       }
     }, `must be a ${schemes.map((s) => s.replace(':', '://')).join(' or ')} URL (e.g. ${example})`);
 
+// Every process of one installation (web, workers) must share the key: data sealed by one is read by
+// the others. A fresh key is only right for a new installation.
+const SAME_KEY_HINT =
+  'use the same key as the other Gantry processes (web, workers) — generate one with `openssl rand -base64 32` only for a new installation';
+
 const encryptionKey = z
-  .string({ error: 'is required: 32 random bytes in base64 (generate one with `openssl rand -base64 32`)' })
+  .string({ error: `is required: 32 random bytes in base64; ${SAME_KEY_HINT}` })
   .transform((value, ctx) => {
     const trimmed = value.trim();
     const bytes = /^[A-Za-z0-9+/]+={0,2}$/.test(trimmed) ? Buffer.from(trimmed, 'base64') : null;
     if (!bytes || bytes.length !== 32) {
       ctx.addIssue({
         code: 'custom',
-        message: `must be exactly 32 bytes encoded as base64 (got ${bytes ? `${bytes.length} bytes` : 'something that is not base64'}); generate one with \`openssl rand -base64 32\``,
+        message: `must be exactly 32 bytes encoded as base64 (got ${bytes ? `${bytes.length} bytes` : 'something that is not base64'}); ${SAME_KEY_HINT}`,
       });
       return z.NEVER;
     }
