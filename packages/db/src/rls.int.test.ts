@@ -27,6 +27,9 @@ async function seed(slug: string): Promise<Seeded> {
   const account = await prisma.account.create({ data: { slug, name: slug } });
   const user = await prisma.user.create({ data: { email: `${slug}@example.test`, name: slug, passwordHash: `scrypt$hash-of-${slug}` } });
   await prisma.membership.create({ data: { accountId: account.id, userId: user.id, role: 'ADMIN' } });
+  await prisma.invitation.create({
+    data: { accountId: account.id, email: `invitee@${slug}.test`, role: 'READER', tokenHash: `hash-of-${slug}`, expiresAt: new Date(Date.now() + 86_400_000) },
+  });
   const space = await prisma.space.create({ data: { accountId: account.id, name: 'root' } });
   const stack = await prisma.stack.create({ data: { accountId: account.id, spaceId: space.id, name: 'net', repositoryUrl: '/srv/repo', branch: 'main' } });
   const run = await prisma.run.create({ data: { accountId: account.id, stackId: stack.id } });
@@ -45,6 +48,7 @@ async function seed(slug: string): Promise<Seeded> {
 /** Tables holding one account's rows, by their SQL name. */
 const TENANT_TABLES = [
   'Membership',
+  'Invitation',
   'Space',
   'Stack',
   'EnvironmentVariable',

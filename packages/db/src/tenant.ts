@@ -20,6 +20,7 @@ import { tenantSessionSql } from './tenant-session.ts';
 /** Models whose rows belong to one account, by their Prisma model name. */
 const TENANT_MODELS = new Set([
   'Membership',
+  'Invitation',
   'Space',
   'Stack',
   'EnvironmentVariable',
@@ -196,6 +197,7 @@ export type TenantModels = Pick<
   Scoped,
   | 'account'
   | 'membership'
+  | 'invitation'
   | 'space'
   | 'stack'
   | 'environmentVariable'
@@ -233,6 +235,7 @@ function pickModels(client: Scoped): TenantModels & { outbox: TenantOutbox } {
   return {
     account: client.account,
     membership: client.membership,
+    invitation: client.invitation,
     space: client.space,
     stack: client.stack,
     environmentVariable: client.environmentVariable,
