@@ -1,15 +1,20 @@
 import {
+  acceptInvitation,
   accountScopeForUser,
+  createUserDirectory,
   getDefaultCoreServices,
   getMe,
+  lookupInvitation,
   rateLimiterFor,
   scopeServices,
   signUp,
+  signUpWithInvitation,
   verifyCredentials as verifyCredentialsWith,
   type AccountScope,
   type CoreServices,
   type PublicUser,
   type SignUpInput,
+  type UserDirectory,
 } from '@gantry/core';
 
 /**
@@ -23,6 +28,14 @@ export interface ApiContext {
   resolveScope(userId: string, accountSlug: string): Promise<AccountScope>;
   signUp(input: SignUpInput): ReturnType<typeof signUp>;
   getMe(userId: string): ReturnType<typeof getMe>;
+  /** Whether a user has an email (adding a member); the one cross-account lookup procedures get. */
+  directory: UserDirectory;
+  /** Invitation links: the token names the account, so these are not account-scoped. */
+  invitations: {
+    lookup(token: string): ReturnType<typeof lookupInvitation>;
+    accept(userId: string, token: string): ReturnType<typeof acceptInvitation>;
+    signUp(input: Parameters<typeof signUpWithInvitation>[1]): ReturnType<typeof signUpWithInvitation>;
+  };
 }
 
 export interface CreateContextInput {
@@ -30,7 +43,7 @@ export interface CreateContextInput {
   accountSlug: string | null | undefined;
   /**
    * The client's address as the web app sees it (the first x-forwarded-for hop behind a trusted
-   * proxy). Sign-ups are limited per address when it is given.
+   * proxy). Sign-ups (also through invitation links) are limited per address when it is given.
    */
   clientIp?: string | null | undefined;
 }
@@ -45,6 +58,12 @@ export function createContextFactory(services: CoreServices) {
     resolveScope: (uid, slug) => accountScopeForUser(services.prisma, scoped, uid, slug),
     signUp: (input) => signUp(services.prisma, input, { limiter, clientIp: clientIp || null }),
     getMe: (uid) => getMe(services.prisma, uid),
+    directory: createUserDirectory(services.prisma),
+    invitations: {
+      lookup: (token) => lookupInvitation(services.prisma, token, services.now()),
+      accept: (uid, token) => acceptInvitation(services.prisma, uid, token, services.now()),
+      signUp: (input) => signUpWithInvitation(services.prisma, input, { limiter, clientIp: clientIp || null, now: services.now() }),
+    },
   });
 }
 

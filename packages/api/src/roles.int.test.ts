@@ -16,10 +16,21 @@ interface Fixture {
   runId: string;
   queuedRunId: string;
   envId: string;
+  /** A READER member of the account (target of member changes). */
+  memberId: string;
+  /** A pending invitation. */
+  invitationId: string;
 }
+
+const unique = () => Math.random().toString(36).slice(2, 10);
 
 const INPUTS: Record<string, (f: Fixture) => unknown> = {
   'members.list': () => undefined,
+  'members.add': () => ({ email: `new-${unique()}@example.test`, role: 'WRITER' }),
+  'members.updateRole': (f) => ({ userId: f.memberId, role: 'ADMIN' }),
+  'members.remove': (f) => ({ userId: f.memberId }),
+  'invitations.list': () => undefined,
+  'invitations.revoke': (f) => ({ id: f.invitationId }),
   'stacks.list': () => ({}),
   'stacks.get': (f) => ({ id: f.stackId }),
   'stacks.create': () => ({ name: `made-${Math.random().toString(36).slice(2, 8)}`, repositoryUrl: '/srv/git/infra', branch: 'main' }),
@@ -38,8 +49,8 @@ const INPUTS: Record<string, (f: Fixture) => unknown> = {
   'runs.retry': (f) => ({ id: f.runId }),
 };
 /** Not account-scoped: no role applies. */
-const GLOBAL = new Set(['auth.signUp', 'me.get']);
-const ADMIN_ONLY = new Set(['stacks.delete']);
+const GLOBAL = new Set(['auth.signUp', 'me.get', 'invitations.lookup', 'invitations.accept', 'invitations.signUp']);
+const ADMIN_ONLY = new Set(['stacks.delete', 'members.add', 'members.updateRole', 'members.remove', 'invitations.revoke']);
 
 let t: TestServices;
 let createContext: ReturnType<typeof createContextFactory>;
@@ -73,7 +84,16 @@ async function fixture(): Promise<Fixture> {
   const env = (await call(ownerId, 'env.set', { stackId: stack.id, name: 'TF_VAR_token', value: 's3cret', secret: true })) as { id: string };
   const run = (await call(ownerId, 'runs.trigger', { stackId: stack.id })) as { id: string };
   const queued = (await call(ownerId, 'runs.trigger', { stackId: stack.id })) as { id: string };
-  return { stackId: stack.id, runId: run.id, queuedRunId: queued.id, envId: env.id };
+  const memberId = await member(`target-${unique()}`, 'READER');
+  const invited = (await call(ownerId, 'members.add', { email: `invited-${unique()}@example.test`, role: 'READER' })) as { invitation: { id: string } };
+  return { stackId: stack.id, runId: run.id, queuedRunId: queued.id, envId: env.id, memberId, invitationId: invited.invitation.id };
+}
+
+/** What member changes could touch: the members with their roles and the pending invitations. */
+async function membersAndInvitations() {
+  const members = await t.services.prisma.membership.findMany({ where: { accountId }, orderBy: { id: 'asc' }, select: { userId: true, role: true } });
+  const invitations = await t.services.prisma.invitation.findMany({ where: { accountId }, orderBy: { id: 'asc' }, select: { id: true, email: true, role: true } });
+  return { members, invitations };
 }
 
 async function member(name: string, role: 'READER' | 'WRITER'): Promise<string> {
@@ -106,6 +126,7 @@ describe('roles over the whole AppRouter', () => {
     const reader = await member('reader', 'READER');
     const f = await fixture();
     const before = await t.services.prisma.run.findMany({ where: { accountId }, orderBy: { id: 'asc' }, select: { id: true, state: true } });
+    const membersBefore = await membersAndInvitations();
     for (const [path, procedure] of Object.entries(procedures())) {
       if (GLOBAL.has(path)) continue;
       const code = await codeOf(call(reader, path, INPUTS[path]!(f)));
@@ -114,6 +135,7 @@ describe('roles over the whole AppRouter', () => {
     expect(await t.services.prisma.run.findMany({ where: { accountId }, orderBy: { id: 'asc' }, select: { id: true, state: true } })).toEqual(before);
     expect(await t.services.prisma.stack.count({ where: { accountId } })).toBe(1);
     expect(await t.services.prisma.environmentVariable.count({ where: { stackId: f.stackId } })).toBe(1);
+    expect(await membersAndInvitations()).toEqual(membersBefore);
   });
 
   it('WRITER: every mutation but the admin-only ones passes the role check', async () => {
@@ -125,6 +147,30 @@ describe('roles over the whole AppRouter', () => {
       if (ADMIN_ONLY.has(path)) expect(code, path).toBe('FORBIDDEN');
       // Other outcomes are about the run's state (confirm on a READY run is a CONFLICT), not the role.
       else expect(code, path).not.toBe('FORBIDDEN');
+    }
+  });
+
+  it('WRITER: member changes are refused with a message naming the role, and change nothing', async () => {
+    const writer = await member('writer2', 'WRITER');
+    const f = await fixture();
+    const before = await membersAndInvitations();
+    for (const path of ['members.add', 'members.updateRole', 'members.remove', 'invitations.revoke']) {
+      const error = await call(writer, path, INPUTS[path]!(f)).then(
+        () => null,
+        (e: unknown) => e as TRPCError,
+      );
+      expect(error?.code, path).toBe('FORBIDDEN');
+      expect(error?.message, path).toBe('Your role in Roles is WRITER; only admins can do this');
+    }
+    expect(await membersAndInvitations()).toEqual(before);
+  });
+
+  it('ADMIN: every admin-only mutation passes the role check', async () => {
+    for (const path of ADMIN_ONLY) {
+      const f = await fixture();
+      const code = await codeOf(call(ownerId, path, INPUTS[path]!(f)));
+      // Deleting a stack whose run is active is a CONFLICT about the run, not the role.
+      expect(code, path).toBe(path === 'stacks.delete' ? 'CONFLICT' : 'OK');
     }
   });
 });

@@ -101,6 +101,9 @@ describe('secrets never leave the server after they are written', () => {
     expect(set.status).toBe(200);
     expect(set.raw).not.toContain(SECRET);
     const { id: runId } = (await http('runs.trigger', { stackId })).result as { id: string };
+    const invited = await http('members.add', { email: 'invitee@example.test', role: 'READER' });
+    const { token } = invited.result as { token: string };
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const row = await t.services.prisma.environmentVariable.findFirstOrThrow({ where: { stackId, name: 'TF_VAR_token' } });
     const ciphertext = Buffer.from(row.ciphertext!).toString('base64');
     const responses = await Promise.all([
@@ -110,6 +113,7 @@ describe('secrets never leave the server after they are written', () => {
       http('runs.list', { stackId }, 'query'),
       http('runs.get', { id: runId }, 'query'),
       http('members.list', undefined, 'query'),
+      http('invitations.list', undefined, 'query'),
       http('me.get', undefined, 'query'),
     ]);
     for (const response of responses) {
@@ -118,6 +122,9 @@ describe('secrets never leave the server after they are written', () => {
       expect(response.raw).not.toContain(ciphertext.slice(0, 24));
       expect(response.raw).not.toContain('scrypt$');
       expect(response.raw).not.toContain('passwordHash');
+      // An invitation's link is shown once, to the admin who made it; lists never carry it (or its hash).
+      expect(response.raw).not.toContain(token);
+      expect(response.raw).not.toContain('tokenHash');
     }
     const listed = (responses[0]!.result as { name: string; value: string | null }[]).find((v) => v.name === 'TF_VAR_token');
     expect(listed?.value).toBeNull();

@@ -20,6 +20,10 @@ interface A {
   runId: string;
   unconfirmedLikeRunId: string;
   envId: string;
+  /** A member of A (A's own user). */
+  memberId: string;
+  /** A pending invitation of A. */
+  invitationId: string;
 }
 
 type Case =
@@ -32,6 +36,15 @@ const CASES: Record<string, Case> = {
   'auth.signUp': { kind: 'global', why: 'creates a new user and account; takes no account id' },
   'me.get': { kind: 'global', why: 'the signed-in user’s own memberships' },
   'members.list': { kind: 'list', input: () => undefined, ids: (r) => (r as { user: { id: string } }[]).map((m) => m.user.id) },
+  // An email no user has: inviting it in one's own account touches no other account.
+  'members.add': { kind: 'create', input: () => ({ email: 'newcomer@example.test', role: 'READER' }) },
+  'members.updateRole': { kind: 'by-id', input: (a) => ({ userId: a.memberId, role: 'READER' }) },
+  'members.remove': { kind: 'by-id', input: (a) => ({ userId: a.memberId }) },
+  'invitations.list': { kind: 'list', input: () => undefined, ids: (r) => (r as { id: string }[]).map((i) => i.id) },
+  'invitations.revoke': { kind: 'by-id', input: (a) => ({ id: a.invitationId }) },
+  'invitations.lookup': { kind: 'global', why: 'the token names the account; only its holder can use it (see the invitation test below)' },
+  'invitations.accept': { kind: 'global', why: 'the token names the account; only the invited email may use it (see below)' },
+  'invitations.signUp': { kind: 'global', why: 'creates a user with the invited email; the token names the account (see below)' },
   'stacks.list': { kind: 'list', input: () => ({}), ids: (r) => (r as { id: string }[]).map((s) => s.id) },
   'stacks.get': { kind: 'by-id', input: (a) => ({ id: a.stackId }) },
   'stacks.create': {
@@ -61,6 +74,7 @@ let a: A;
 let userA: string;
 let userB: string;
 let slugB: string;
+let tokenA: string;
 
 const procedurePaths = () => Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
 
@@ -95,7 +109,18 @@ beforeAll(async () => {
   const env = (await asA('env.set', { stackId: stack.id, name: 'TF_VAR_db_password', value: 'pw', secret: true })) as { id: string };
   const run = (await asA('runs.trigger', { stackId: stack.id })) as { id: string };
   const queued = (await asA('runs.trigger', { stackId: stack.id })) as { id: string };
-  a = { slug: ra.account.slug, stackId: stack.id, stackName: 'secret-stack', runId: run.id, unconfirmedLikeRunId: queued.id, envId: env.id };
+  const invited = (await asA('members.add', { email: 'pending@example.test', role: 'WRITER' })) as { invitation: { id: string }; token: string };
+  tokenA = invited.token;
+  a = {
+    slug: ra.account.slug,
+    stackId: stack.id,
+    stackName: 'secret-stack',
+    runId: run.id,
+    unconfirmedLikeRunId: queued.id,
+    envId: env.id,
+    memberId: userA,
+    invitationId: invited.invitation.id,
+  };
 });
 
 afterAll(async () => {
@@ -125,6 +150,7 @@ describe('tenant isolation over the whole AppRouter', () => {
         const ids = c.ids(await call(userB, slugB, path, c.input(a)));
         expect(ids, path).not.toContain(a.stackId);
         expect(ids, path).not.toContain(userA);
+        expect(ids, path).not.toContain(a.invitationId);
       } else if (c.kind === 'create') {
         // Creating in one's own account never touches the other (names are unique per account).
         expect(await codeOf(call(userB, slugB, path, c.input(a))), path).toBe('OK');
@@ -133,8 +159,17 @@ describe('tenant isolation over the whole AppRouter', () => {
   });
 
   it('errors do not tell another account’s ids from ids that never existed', async () => {
-    const ghost: A = { ...a, stackId: randomUUID(), runId: randomUUID(), unconfirmedLikeRunId: randomUUID(), envId: randomUUID() };
-    const ids = [a.stackId, a.runId, a.unconfirmedLikeRunId, a.envId, ghost.stackId, ghost.runId, ghost.unconfirmedLikeRunId, ghost.envId];
+    const ghost: A = {
+      ...a,
+      stackId: randomUUID(),
+      runId: randomUUID(),
+      unconfirmedLikeRunId: randomUUID(),
+      envId: randomUUID(),
+      memberId: randomUUID(),
+      invitationId: randomUUID(),
+    };
+    const keys = ['stackId', 'runId', 'unconfirmedLikeRunId', 'envId', 'memberId', 'invitationId'] as const;
+    const ids = [...keys.map((k) => a[k]), ...keys.map((k) => ghost[k])];
     const seen = async (input: unknown, path: string) => {
       try {
         await call(userB, slugB, path, input);
@@ -167,5 +202,33 @@ describe('tenant isolation over the whole AppRouter', () => {
     expect(env.map((v) => v.name)).toEqual(['TF_VAR_db_password']);
     const runs = (await asA('runs.list', { stackId: a.stackId })) as { items: { id: string; state: string }[] };
     expect(runs.items.map((r) => r.state).sort()).toEqual(['QUEUED', 'READY']);
+    const members = (await asA('members.list', undefined)) as { user: { id: string }; role: string }[];
+    expect(members.map((m) => [m.user.id, m.role])).toEqual([[userA, 'ADMIN']]);
+    const invitations = (await asA('invitations.list', undefined)) as { id: string }[];
+    expect(invitations.map((i) => i.id)).toEqual([a.invitationId]);
+  });
+
+  it('invitation links: only the invited email joins, and only the account the token names', async () => {
+    // B (another email) holds A's link: may see what it offers, may not use it.
+    expect(await call(userB, null, 'invitations.lookup', { token: tokenA })).toMatchObject({ email: 'pending@example.test', account: { slug: a.slug } });
+    const refused = await call(userB, slugB, 'invitations.accept', { token: tokenA }).then(
+      () => null,
+      (e: unknown) => e as TRPCError,
+    );
+    expect(refused?.code).toBe('FORBIDDEN');
+    expect(refused?.message).toMatch(/^This invitation is for pending@example\.test, and you are signed in as bob@example\.test/);
+    expect(await codeOf(call(userB, a.slug, 'stacks.list', {}))).toBe('NOT_FOUND');
+    // Signed out, it is not a session: accepting needs one.
+    expect(await codeOf(call(null, null, 'invitations.accept', { token: tokenA }))).toBe('UNAUTHORIZED');
+    // A made-up token reaches nothing.
+    expect(await codeOf(call(null, null, 'invitations.lookup', { token: 'x'.repeat(43) }))).toBe('NOT_FOUND');
+    expect(await codeOf(call(null, null, 'invitations.signUp', { token: 'x'.repeat(43), name: 'Eve', password: 'long enough pw' }))).toBe('NOT_FOUND');
+
+    // The invitee signs up through the link: a member of A (with the invited role), of nothing else.
+    const joined = (await call(null, null, 'invitations.signUp', { token: tokenA, name: 'Pat', password: 'long enough pw' })) as { user: { id: string } };
+    const me = (await call(joined.user.id, null, 'me.get', undefined)) as { accounts: { slug: string; role: string }[] };
+    expect(me.accounts).toEqual([{ slug: a.slug, name: 'Tenant alice', role: 'WRITER' }]);
+    expect(await codeOf(call(joined.user.id, slugB, 'stacks.list', {}))).toBe('NOT_FOUND');
+    expect(((await call(joined.user.id, a.slug, 'stacks.list', {})) as { id: string }[]).map((s) => s.id)).toEqual([a.stackId]);
   });
 });

@@ -18,18 +18,47 @@ export { zodToDomainError, parseInput, textInput, idInput, MAX_ID_LENGTH } from 
 export {
   signUp,
   signUpInput,
+  emailInput,
   verifyCredentials,
   getMe,
   accountScopeForUser,
-  listMembers,
   slugify,
-  type MemberView,
   type SignUpInput,
   type PublicUser,
   type AccountSummary,
   AUTH_RATE_RULES,
   type AuthAttemptOptions,
 } from './users/users.ts';
+export {
+  listMembers,
+  addMember,
+  changeMemberRole,
+  removeMember,
+  addMemberInput,
+  changeMemberRoleInput,
+  removeMemberInput,
+  roleInput,
+  ROLES,
+  type MemberView,
+  type AddMemberResult,
+} from './members/members.ts';
+export {
+  listInvitations,
+  createInvitation,
+  revokeInvitation,
+  lookupInvitation,
+  acceptInvitation,
+  signUpWithInvitation,
+  invitationTokenOnlyInput,
+  invitationSignUpInput,
+  revokeInvitationInput,
+  MAX_PENDING_INVITATIONS,
+  type InvitationView,
+  type InvitationPreview,
+  type JoinedAccount,
+} from './members/invitations.ts';
+export { createUserDirectory, type UserDirectory } from './members/directory.ts';
+export { INVITATION_TTL_MS } from './members/tokens.ts';
 export {
   createMemoryRateLimiter,
   createRedisRateLimiter,

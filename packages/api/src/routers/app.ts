@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import {
+  addMember,
+  addMemberInput,
+  changeMemberRole,
+  changeMemberRoleInput,
   confirmRun,
   createStack,
   deleteStack,
@@ -9,13 +13,20 @@ import {
   getRun,
   getStack,
   idInput,
+  invitationSignUpInput,
+  invitationTokenOnlyInput,
+  listInvitations,
   listMembers,
   listRuns,
   listRunsInput,
   listStacks,
   listVariables,
   listVariablesInput,
+  removeMember,
+  removeMemberInput,
   retryRun,
+  revokeInvitation,
+  revokeInvitationInput,
   setVariableInput,
   setVariable,
   signUpInput,
@@ -42,6 +53,20 @@ export const appRouter = router({
   }),
   members: router({
     list: accountProcedure.query(({ ctx }) => listMembers(ctx.scope)),
+    /** An existing user joins at once; an unknown email gets an invitation (token returned once). */
+    add: accountProcedure.input(addMemberInput).mutation(({ ctx, input }) => addMember(ctx.scope, ctx.directory, input)),
+    updateRole: accountProcedure.input(changeMemberRoleInput).mutation(({ ctx, input }) => changeMemberRole(ctx.scope, input)),
+    remove: accountProcedure.input(removeMemberInput).mutation(({ ctx, input }) => removeMember(ctx.scope, input)),
+  }),
+  invitations: router({
+    list: accountProcedure.query(({ ctx }) => listInvitations(ctx.scope)),
+    revoke: accountProcedure.input(revokeInvitationInput).mutation(({ ctx, input }) => revokeInvitation(ctx.scope, input)),
+    /** What a link offers (account, email, role, expiry); anyone holding the link may ask. */
+    lookup: publicProcedure.input(invitationTokenOnlyInput).query(({ ctx, input }) => ctx.invitations.lookup(input.token)),
+    /** The signed-in user (the invited email) joins. */
+    accept: authedProcedure.input(invitationTokenOnlyInput).mutation(({ ctx, input }) => ctx.invitations.accept(ctx.userId, input.token)),
+    /** A new user with the invited email joins (no account of their own); rate limited like sign-up. */
+    signUp: publicProcedure.input(invitationSignUpInput).mutation(({ ctx, input }) => ctx.invitations.signUp(input)),
   }),
   stacks: router({
     list: accountProcedure.input(stackListInput).query(({ ctx, input }) => listStacks(ctx.scope, input)),

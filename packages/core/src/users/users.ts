@@ -6,14 +6,19 @@ import type { AccountScope, Role, ScopeServices } from '../context.ts';
 import { textInput, zodToDomainError } from '../validation.ts';
 import type { RateLimiter, RateRule } from './rate-limit.ts';
 
+/** An email address as users type it: trimmed and lower-cased (emails are stored lower-cased). */
+export const emailInput = textInput(320)
+  .trim()
+  .toLowerCase()
+  .pipe(z.email('Enter a valid email address'))
+  .pipe(z.string().max(254, 'Use at most 254 characters'));
+export const passwordInput = z.string().min(8, 'Use at least 8 characters').max(1024, 'Use at most 1024 characters');
+export const personNameInput = textInput(100).trim().min(1, 'Enter your name');
+
 export const signUpInput = z.object({
-  email: textInput(320)
-    .trim()
-    .toLowerCase()
-    .pipe(z.email('Enter a valid email address'))
-    .pipe(z.string().max(254, 'Use at most 254 characters')),
-  password: z.string().min(8, 'Use at least 8 characters').max(1024, 'Use at most 1024 characters'),
-  name: textInput(100).trim().min(1, 'Enter your name'),
+  email: emailInput,
+  password: passwordInput,
+  name: personNameInput,
   accountName: textInput(100).trim().min(1, 'Name your account'),
 });
 export type SignUpInput = z.input<typeof signUpInput>;
@@ -64,6 +69,14 @@ const minutes = (ms: number) => Math.max(1, Math.ceil(ms / 60_000));
 const tooMany = (what: string, resetInMs: number) =>
   DomainError.rateLimited(`${what}; try again in ${minutes(resetInMs)} minute${minutes(resetInMs) === 1 ? '' : 's'}`, Math.ceil(resetInMs / 1000));
 
+/** Counts a sign-up from the client's address; over the limit throws RATE_LIMITED. Call it before hashing. */
+export async function countSignUpAttempt(options: AuthAttemptOptions): Promise<void> {
+  if (!options.limiter || !options.clientIp) return;
+  const rule = AUTH_RATE_RULES.signUpPerAddress;
+  const state = await options.limiter.consume(rule, options.clientIp);
+  if (state.count > rule.max) throw tooMany('Too many sign-ups from your network', state.resetInMs);
+}
+
 /** A new user, admin of a new account (slug derived from the account name, made unique). */
 export async function signUp(
   prisma: PrismaClient,
@@ -72,12 +85,8 @@ export async function signUp(
 ): Promise<{ user: PublicUser; account: AccountSummary }> {
   const parsed = signUpInput.safeParse(input);
   if (!parsed.success) throw zodToDomainError(parsed.error);
-  if (options.limiter && options.clientIp) {
-    // Counted before the (deliberately slow) password hash.
-    const rule = AUTH_RATE_RULES.signUpPerAddress;
-    const state = await options.limiter.consume(rule, options.clientIp);
-    if (state.count > rule.max) throw tooMany('Too many sign-ups from your network', state.resetInMs);
-  }
+  // Counted before the (deliberately slow) password hash.
+  await countSignUpAttempt(options);
   const { email, password, name, accountName } = parsed.data;
   const passwordHash = await hashPassword(password);
   const base = slugify(accountName);
@@ -179,19 +188,4 @@ export async function accountScopeForUser(
     role: membership.role,
     services,
   };
-}
-
-export interface MemberView {
-  user: PublicUser;
-  role: Role;
-  createdAt: Date;
-}
-
-/** The account's members and their roles. */
-export async function listMembers(scope: AccountScope): Promise<MemberView[]> {
-  const members = await scope.db.membership.findMany({
-    orderBy: { createdAt: 'asc' },
-    include: { user: { select: { id: true, email: true, name: true } } },
-  });
-  return members.map((m) => ({ user: m.user, role: m.role, createdAt: m.createdAt }));
 }
