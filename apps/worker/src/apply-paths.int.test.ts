@@ -135,3 +135,31 @@ describe('a plan confirmed by a human', () => {
     expect((await getRun(h.scope, id)).planSummary).toEqual({ add: 2, change: 0, destroy: 0, replace: 0 });
   });
 });
+
+describe('a failure of Gantry itself', () => {
+  it('tells the run a generic message with a reference; the details go to the worker log under it', async () => {
+    // One worker, so its output is where the details must be.
+    await Promise.all(h.workers.map((w) => w.stop()));
+    const worker = await h.startWorker({ concurrency: 1 });
+    const fixture = await repo(terraformDataConfig({ count: 1 }));
+    const stack = await h.stack({ name: 'internal-error', repositoryUrl: fixture.url });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'UNCONFIRMED');
+    // A stored plan that no longer decrypts (its ciphertext damaged at rest): the crypto library's
+    // message is Gantry's internals, not something the run's readers can act on.
+    const archive = await h.t.services.prisma.workspaceArchive.findFirstOrThrow({ where: { runId: id } });
+    const damaged = Buffer.from(archive.ciphertext);
+    damaged[damaged.length - 1]! ^= 0xff;
+    await h.t.services.prisma.workspaceArchive.update({ where: { id: archive.id }, data: { ciphertext: damaged } });
+    await confirmRun(h.scope, id);
+
+    const failed = await h.waitForState(id, 'FAILED');
+    const reference = /^Gantry failed to run this phase \(internal error, reference ([0-9a-f]{8})\)$/.exec(failed.error ?? '')?.[1];
+    expect(reference, `run error: ${failed.error}`).toBeDefined();
+    expect(failed.transitions.at(-1)).toMatchObject({ state: 'FAILED', reason: failed.error });
+    expect(await h.logText(id)).not.toMatch(/decrypt/i);
+    // The worker's own output has what happened, under the same reference.
+    const line = await worker.waitFor(new RegExp(`run ${id}: internal error, reference ${reference}: `), 10_000);
+    expect(line).toContain('Encrypted value could not be decrypted');
+  });
+});

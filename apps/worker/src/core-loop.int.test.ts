@@ -126,7 +126,8 @@ describe('the core loop through a real worker process', () => {
     await h.waitForState(first.id, 'UNCONFIRMED');
     const waiting = await getRun(h.scope, second.id);
     expect(waiting.state).toBe('QUEUED');
-    expect(waiting.queueReason).toMatch(new RegExp(`Waiting for run ${first.id} to finish`));
+    expect(waiting.queueReason).toMatch(new RegExp(`Waiting for run ${first.id.slice(-8)} to finish`));
+    expect(waiting.waitingForRunId).toBe(first.id);
     await confirmRun(h.scope, first.id);
     await h.waitForState(first.id, 'FINISHED');
     const secondDone = await h.waitForState(second.id, 'FINISHED'); // plans against the new state: no changes

@@ -1,8 +1,10 @@
-// The worker process: `pnpm --filter @gantry/worker start` (tsx src/main.ts).
+// The worker process, run as one node process (`node --import tsx src/main.ts`: no pnpm or tsx
+// process in between that would relay signals a second time).
 import { mkdir } from 'node:fs/promises';
 import { loadOrExit, loadWorkerConfig } from '@gantry/config';
 import { createCoreServices } from '@gantry/core';
 import { startWorkerRuntime } from './runtime.ts';
+import { createStopSignals } from './stop-signals.ts';
 
 const config = loadOrExit(() => loadWorkerConfig(), 'worker');
 const log = (message: string) => console.log(`${new Date().toISOString()} ${message}`);
@@ -17,23 +19,22 @@ const services = createCoreServices({
 const runtime = await startWorkerRuntime({ config, services, log });
 log(`gantry worker ${runtime.workerId} ready (concurrency ${config.concurrency}, lease ${config.leaseMs} ms)`);
 
-let stopping = false;
-async function stop(signal: string) {
-  if (stopping) {
-    log(`${signal} again: exiting now`);
+createStopSignals({
+  log,
+  async stop() {
+    try {
+      await runtime.close();
+      await services.close();
+      log('stopped');
+      process.exit(0);
+    } catch (error) {
+      log(`error while stopping: ${(error as Error).message}`);
+      process.exit(1);
+    }
+  },
+  stopNow() {
+    // OpenTofu and git get SIGINT (they run in process groups of their own and would outlive us).
+    runtime.interrupt();
     process.exit(1);
-  }
-  stopping = true;
-  log(`${signal}: stopping (plans are handed back, applies run to their end; ${signal} again to exit now)`);
-  try {
-    await runtime.close();
-    await services.close();
-    log('stopped');
-    process.exit(0);
-  } catch (error) {
-    log(`error while stopping: ${(error as Error).message}`);
-    process.exit(1);
-  }
-}
-process.on('SIGTERM', () => void stop('SIGTERM'));
-process.on('SIGINT', () => void stop('SIGINT'));
+  },
+}).listen(process);

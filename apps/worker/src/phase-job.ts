@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import {
   advance,
   claimPhase,
@@ -48,6 +49,8 @@ export interface PhaseJobContext {
   repositoryCache: RepositoryCache | null;
   /** Aborted when the worker shuts down: repeatable work is handed back, applies run to the end. */
   shutdown: AbortSignal;
+  /** Aborted when the worker must stop at once: every phase stops, applies included. */
+  interrupt?: AbortSignal;
   log?: (message: string) => void;
 }
 
@@ -104,9 +107,18 @@ function resolveEarly(ctx: PhaseJobContext, scope: AccountScope, runId: string, 
   };
 }
 
-function shortMessage(error: unknown): string {
+/**
+ * What a run's error and log say about a failure. OpenTofu's and git's errors are the user's to read
+ * and fix; anything else is Gantry's own failure, whose message can hold internals (queries, paths,
+ * hosts): the run gets a generic sentence with a reference, the worker's log the details under the
+ * same reference.
+ */
+function failureMessage(ctx: PhaseJobContext, runId: string, error: unknown): string {
   if (error instanceof RunnerError || error instanceof GitError) return error.message;
-  return `Internal error: ${error instanceof Error ? error.message : String(error)}`;
+  const reference = randomBytes(4).toString('hex');
+  const details = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+  ctx.log?.(`run ${runId}: internal error, reference ${reference}: ${details}`);
+  return `Gantry failed to run this phase (internal error, reference ${reference})`;
 }
 
 function toResourceChanges(summary: PlanSummary): ResourceChange[] {
@@ -190,7 +202,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
       if ('error' in resolved) {
         const error = resolved.error;
         if (session.reason || isLeaseLost(error)) throw error;
-        const message = shortMessage(error);
+        const message = failureMessage(ctx, run.id, error);
         const details = error instanceof GitError && error.stderr && !message.includes(error.stderr.trim()) ? `\n${error.stderr.trim()}` : '';
         session.info('PREPARING', `Error: ${message}${details}`);
         await session.closeLog();
@@ -295,7 +307,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
           await describing;
         } catch (error) {
           // The apply has run: a plan that cannot be described leaves the run without its summary only.
-          if (!isLeaseLost(error) && !session.reason) session.info('APPLYING', `The plan's summary could not be recorded: ${shortMessage(error)}`);
+          if (!isLeaseLost(error) && !session.reason) session.info('APPLYING', `The plan's summary could not be recorded: ${failureMessage(ctx, run.id, error)}`);
         }
       });
       return { summary: 'planned and applied (autodeploy, in place)', timings: timer.snapshot() };
@@ -391,7 +403,7 @@ async function handlePhaseError(ctx: PhaseJobContext, session: PhaseSession, thr
       ctx.log?.(`run ${runId}: could not hand back: ${(requeueError as Error).message}`);
     }
   }
-  const message = shortMessage(error);
+  const message = failureMessage(ctx, runId, error);
   try {
     await failPhase(scope, runId, leaseToken, message, ctx.workerId, { commitSha: session.unrecordedCommitSha });
   } catch (failError) {

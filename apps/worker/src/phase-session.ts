@@ -12,6 +12,8 @@ export interface PhaseSessionContext {
   heartbeatMs: number;
   /** Aborted when the worker shuts down: repeatable work is handed back, applies run to the end. */
   shutdown: AbortSignal;
+  /** Aborted when the worker must stop at once: the phase stops even while it applies. */
+  interrupt?: AbortSignal;
   log?: (message: string) => void;
 }
 
@@ -41,6 +43,7 @@ export class PhaseSession {
   private readonly onShutdown = () => {
     if (!this.applying) this.stop('shutdown');
   };
+  private readonly onInterrupt = () => this.stop('shutdown');
 
   private constructor(
     private readonly ctx: PhaseSessionContext,
@@ -72,7 +75,9 @@ export class PhaseSession {
   private start(): void {
     this.timer = setInterval(() => void this.beat(), this.ctx.heartbeatMs);
     this.ctx.shutdown.addEventListener('abort', this.onShutdown);
+    this.ctx.interrupt?.addEventListener('abort', this.onInterrupt);
     if (this.ctx.shutdown.aborted) this.onShutdown();
+    if (this.ctx.interrupt?.aborted) this.onInterrupt();
   }
 
   private async beat(): Promise<void> {
@@ -164,6 +169,7 @@ export class PhaseSession {
   async end(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     this.ctx.shutdown.removeEventListener('abort', this.onShutdown);
+    this.ctx.interrupt?.removeEventListener('abort', this.onInterrupt);
     await this.closeLog();
   }
 }

@@ -26,6 +26,11 @@ export interface WorkerRuntime {
   readonly workerId: string;
   /** Stops taking jobs, hands repeatable phases back, waits for applies, closes connections. */
   close(): Promise<void>;
+  /**
+   * Stops every phase in progress at once, applies included: their OpenTofu and git processes get
+   * SIGINT now (they run in process groups of their own). For a forced exit, right before it.
+   */
+  interrupt(): void;
 }
 
 export interface WorkerRuntimeOptions {
@@ -41,6 +46,7 @@ export interface WorkerRuntimeOptions {
 export async function startWorkerRuntime({ config, services, log = () => {} }: WorkerRuntimeOptions): Promise<WorkerRuntime> {
   const workerId = config.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
   const shutdown = new AbortController();
+  const interruption = new AbortController();
   // Commits fetched once are checked out from here by later runs of this worker.
   const repositoryCache = new RepositoryCache(join(resolve(config.workDir), 'git-cache'));
 
@@ -92,6 +98,7 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
           vendorConfig: { tofuBin: config.tofuBin, terraformBin: config.terraformBin },
           repositoryCache,
           shutdown: shutdown.signal,
+          interrupt: interruption.signal,
           log,
         },
         payload,
@@ -131,6 +138,9 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
         connection.disconnect();
       })();
       return closing;
+    },
+    interrupt() {
+      interruption.abort();
     },
   };
 }

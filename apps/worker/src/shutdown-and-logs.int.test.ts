@@ -1,10 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
-import { confirmRun, setVariable, triggerRun } from '@gantry/core';
+import { confirmRun, getRun, setVariable, triggerRun } from '@gantry/core';
 import { blockingPlanConfig, createFifo, createGitRepoFixture, slowApplyConfig, type GitRepoFixture } from '@gantry/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHarness, type Harness } from './testing/harness.ts';
+import { descendantsOf } from './testing/worker-process.ts';
 
 let h: Harness;
 const repos: GitRepoFixture[] = [];
@@ -76,6 +77,65 @@ describe('graceful shutdown (SIGTERM)', () => {
     expect(stripVTControlCharacters(await h.logText(id))).toMatch(/woke up/);
   });
 });
+
+describe('signals a wrapper or a process manager repeats', () => {
+  it('SIGTERM twice within milliseconds is one graceful stop: the apply in progress finishes', async () => {
+    const fixture = await repo(slowApplyConfig({ seconds: 3 }));
+    const stack = await h.stack({ name: 'double-sigterm', repositoryUrl: fixture.url, autodeploy: true });
+    const worker = await h.startWorker({ concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(id, 'APPLYING');
+    // The apply is in its local-exec sleep: infrastructure is changing.
+    await waitForLog(id, /sleeping/);
+    worker.signal('SIGTERM');
+    await new Promise((r) => setTimeout(r, 30));
+    worker.signal('SIGTERM');
+    expect(await worker.exited()).toBe(0);
+    expect(worker.output()).toMatch(/SIGTERM again: already stopping/);
+    const run = await getRun(h.scope, id);
+    expect(run.state).toBe('FINISHED');
+    expect(stripVTControlCharacters(await h.logText(id))).toMatch(/woke up/);
+    expect((await h.t.services.prisma.stack.findUniqueOrThrow({ where: { id: stack.id } })).lockedReason).toBeNull();
+  });
+
+  it('SIGQUIT stops at once: OpenTofu is interrupted too (nothing applies behind Gantry\'s back), the run fails, the stack stays locked', async () => {
+    const fixture = await repo(slowApplyConfig({ seconds: 60 }));
+    const stack = await h.stack({ name: 'sigquit', repositoryUrl: fixture.url, autodeploy: true });
+    const doomed = await h.startWorker({ concurrency: 1 });
+    const { id } = await triggerRun(h.scope, { stackId: stack.id });
+    await waitForLog(id, /sleeping/);
+    const below = await descendantsOf(doomed.pid);
+    expect(below.length).toBeGreaterThan(0);
+    const reaper = await h.startWorker({ concurrency: 1, reaperIntervalMs: 250 });
+    doomed.signal('SIGQUIT');
+    expect(await doomed.exited()).toBe(1);
+    // OpenTofu got SIGINT with its process group: it and its local-exec end (well before the 60 s sleep).
+    const deadline = Date.now() + 15_000;
+    while (below.some(isAlive) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(below.filter(isAlive)).toEqual([]);
+    const failed = await h.waitForRun(id, (run) => run.state === 'FAILED', 30_000);
+    expect(failed.error).toMatch(/^Worker lost during apply/);
+    expect((await h.t.services.prisma.stack.findUniqueOrThrow({ where: { id: stack.id } })).lockedByRunId).toBe(id);
+    await reaper.stop();
+  });
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').match(/^\d+ \(.*\) Z/);
+  } catch {
+    return false;
+  }
+}
+
+async function waitForLog(runId: string, pattern: RegExp, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(stripVTControlCharacters(await h.logText(runId)))) {
+    if (Date.now() > deadline) throw new Error(`the log of run ${runId} never matched ${pattern}:\n${await h.logText(runId)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
 
 describe('logs', () => {
   it('a 20 MB log with unicode and ANSI is stored completely and in order', async () => {

@@ -33,4 +33,16 @@ describe('run metadata', () => {
       { text: 'run 01a21237-e780 and x01a21237-e780-70ce-98d1-7325383371f8' },
     ]);
   });
+
+  it('finds the short ids of runs sent beside a message (waitingForRunId, lockedByRunId)', () => {
+    const id = '01a21237-e780-70ce-98d1-7325383371f8';
+    expect(splitRunIds('Waiting for run 383371f8 to finish: a stack runs one tracked run at a time', [id])).toEqual([
+      { text: 'Waiting for run ' },
+      { runId: id },
+      { text: ' to finish: a stack runs one tracked run at a time' },
+    ]);
+    // Only whole words, and only for the runs given.
+    expect(splitRunIds('run x383371f8 and 383371f8a', [id])).toEqual([{ text: 'run x383371f8 and 383371f8a' }]);
+    expect(splitRunIds('Waiting for run 383371f8 to finish', [null])).toEqual([{ text: 'Waiting for run 383371f8 to finish' }]);
+  });
 });

@@ -28,21 +28,32 @@ export function shortRunId(id: string): string {
   return id.length > 8 ? id.slice(-8) : id;
 }
 
-// Run ids are UUIDs; server messages such as the queue reason name other runs by id.
+// Run ids are UUIDs. Server messages name runs by short id ("Waiting for run 3a8c21f0 to finish…")
+// and carry the full id in a field beside them (queue reason: waitingForRunId, lock reason:
+// lockedByRunId); older messages held the full id.
 const RUN_ID_IN_TEXT = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
 
 export type TextPart = { text: string } | { runId: string };
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Splits a server message at the run ids it names ("Waiting for run 01a2…71f8 to finish…"), so the
- * page can show each as a short link to that run instead of a 36-character id.
+ * Splits a server message at the runs it names — a full run id, or the short id of one of `known`
+ * (the run ids sent beside the message) — so the page can show each as a short link to that run.
  */
-export function splitRunIds(text: string): TextPart[] {
+export function splitRunIds(text: string, known: readonly (string | null | undefined)[] = []): TextPart[] {
+  const byShortId = new Map<string, string>();
+  for (const id of known) if (id) byShortId.set(shortRunId(id).toLowerCase(), id);
+  const shortIds = [...byShortId.keys()].map(escapeRegExp);
+  const pattern = shortIds.length
+    ? new RegExp(`${RUN_ID_IN_TEXT.source}|(?<![\\w-])(?:${shortIds.join('|')})(?![\\w-])`, 'gi')
+    : RUN_ID_IN_TEXT;
   const parts: TextPart[] = [];
   let at = 0;
-  for (const match of text.matchAll(RUN_ID_IN_TEXT)) {
+  for (const match of text.matchAll(pattern)) {
+    const found = match[0].toLowerCase();
     if (match.index > at) parts.push({ text: text.slice(at, match.index) });
-    parts.push({ runId: match[0].toLowerCase() });
+    parts.push({ runId: byShortId.get(found) ?? found });
     at = match.index + match[0].length;
   }
   if (at < text.length) parts.push({ text: text.slice(at) });

@@ -27,6 +27,10 @@ export interface WorkerProcess {
   waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
   /** SIGTERM and wait for exit; resolves to the exit code. */
   stop(timeoutMs?: number): Promise<number | null>;
+  /** Sends a signal to the worker process only (not to OpenTofu below it). */
+  signal(signal: NodeJS.Signals): void;
+  /** Resolves with the exit code when the process has exited. */
+  exited(): Promise<number | null>;
   /** SIGKILL: the worker dies without any cleanup. */
   kill(): Promise<void>;
 }
@@ -102,6 +106,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       clearTimeout(timer);
       return code;
     },
+    signal(signal) {
+      child.kill(signal);
+    },
+    exited: () => exited,
     async kill() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       child.kill('SIGKILL');

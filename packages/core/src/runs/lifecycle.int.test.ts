@@ -74,7 +74,9 @@ describe('run lifecycle (core, no worker)', () => {
     const third = await triggerRun(scope, { stackId: stack.id });
     expect([first.state, second.state, third.state]).toEqual(['READY', 'QUEUED', 'QUEUED']);
     const waiting = await getRun(scope, second.id);
-    expect(waiting.queueReason).toBe(`Waiting for run ${first.id} to finish: a stack runs one tracked run at a time`);
+    // People read the short id; the full id is beside it for links.
+    expect(waiting.queueReason).toBe(`Waiting for run ${first.id.slice(-8)} to finish: a stack runs one tracked run at a time`);
+    expect(waiting.waitingForRunId).toBe(first.id);
     expect((await outboxJobs()).some((j) => j.runId === second.id)).toBe(false);
 
     // UNCONFIRMED still holds the lock.
@@ -86,8 +88,12 @@ describe('run lifecycle (core, no worker)', () => {
     const promoted = await getRun(scope, second.id);
     expect(promoted.state).toBe('READY');
     expect(promoted.queueReason).toBeNull();
+    expect(promoted.waitingForRunId).toBeNull();
     expect(promoted.transitions.at(-1)).toMatchObject({ state: 'READY', reason: 'Stack lock acquired', actor: { kind: 'SYSTEM' } });
-    expect((await getRun(scope, third.id)).queueReason).toBe(`Waiting for run ${second.id} to finish: a stack runs one tracked run at a time`);
+    expect(await getRun(scope, third.id)).toMatchObject({
+      queueReason: `Waiting for run ${second.id.slice(-8)} to finish: a stack runs one tracked run at a time`,
+      waitingForRunId: second.id,
+    });
 
     // Canceling the holder before it starts hands the lock on too.
     await discardRun(scope, second.id);
@@ -255,11 +261,18 @@ describe('run lifecycle (core, no worker)', () => {
     const [lostApply] = await reapExpiredLeases(t.services);
     expect(lostApply).toMatchObject({ runId: next.id, from: 'APPLYING', to: 'FAILED' });
     const run = await getRun(scope, next.id);
-    expect(run.error).toMatch(/worker lost during apply/);
+    // Said once: what happened, then what to do.
+    expect(run.error).toMatch(/^Worker lost during apply: worker dying-worker stopped responding \(no heartbeat since .*\)/);
+    expect(run.error).toMatch(/check the infrastructure against the stack's state, then unlock the stack\.$/);
+    expect(run.error!.match(/lost during apply/gi)).toHaveLength(1);
+    expect(run.transitions.at(-1)?.reason).toBe(run.error);
+    const locked = await t.services.prisma.stack.findUniqueOrThrow({ where: { id: stack.id } });
+    expect(locked).toMatchObject({ lockedReason: `the apply of run ${next.id.slice(-8)} was interrupted (worker lost during apply)`, lockedByRunId: next.id });
     expect((await outboxJobs()).filter((j) => j.runId === next.id && j.phase === 'apply')).toHaveLength(1);
     const behind = await getRun(scope, queuedBehind.id);
     expect(behind.state).toBe('QUEUED');
-    expect(behind.queueReason).toMatch(/^Stack is locked: the apply of run .* was interrupted/);
+    expect(behind.queueReason).toBe(`Stack is locked: the apply of run ${next.id.slice(-8)} was interrupted (worker lost during apply)`);
+    expect(behind.waitingForRunId).toBe(next.id);
     expect(await reapExpiredLeases(t.services)).toEqual([]);
 
     const { unlockStack } = await import('../stacks/stacks.ts');

@@ -1,4 +1,4 @@
-import { DomainError, isTerminal, statesAccepting, type RunState, type RunType, type TriggerReason } from '@gantry/domain';
+import { DomainError, isTerminal, LOCK_HOLDING_STATES, statesAccepting, type RunState, type RunType, type TriggerReason } from '@gantry/domain';
 import { z } from 'zod';
 import type { AccountScope } from '../context.ts';
 import { openResourceChanges, type ResourceChange } from '../plans/resource-changes.ts';
@@ -45,6 +45,8 @@ export interface RunDetail extends RunListItem {
   updatedAt: Date;
   transitions: RunTimelineEntry[];
   queueReason: string | null;
+  /** The run `queueReason` names (by short id): the one holding the stack, or whose interrupted apply locked it. */
+  waitingForRunId: string | null;
   planSummary: PlanSummary | null;
   resourceChanges: ResourceChange[] | null;
   hasChanges: boolean | null;
@@ -99,9 +101,13 @@ export async function listRuns(scope: AccountScope, rawInput: z.input<typeof lis
 export async function getRun(scope: AccountScope, runId: string): Promise<RunDetail> {
   const run = await scope.db.run.findUnique({
     where: { id: runId },
-    include: { stack: { select: { id: true, name: true, repositoryUrl: true, branch: true, projectRoot: true } }, transitions: { orderBy: { id: 'asc' } } },
+    include: {
+      stack: { select: { id: true, name: true, repositoryUrl: true, branch: true, projectRoot: true, lockedReason: true, lockedByRunId: true } },
+      transitions: { orderBy: { id: 'asc' } },
+    },
   });
   if (!run) throw DomainError.notFound('Run', runId);
+  const waitingForRunId = run.state === 'QUEUED' && run.queueReason ? await runQueuedBehind(scope, run.stack) : null;
   const accepts = (type: Parameters<typeof statesAccepting>[1]['type']) =>
     statesAccepting(run.type, { type } as Parameters<typeof statesAccepting>[1]).includes(run.state);
   return {
@@ -125,6 +131,7 @@ export async function getRun(scope: AccountScope, runId: string): Promise<RunDet
       reason: t.reason,
     })),
     queueReason: run.state === 'QUEUED' ? run.queueReason : null,
+    waitingForRunId,
     planSummary: (run.planSummary as PlanSummary | null) ?? null,
     resourceChanges: openResourceChanges(scope.services.secretBox, scope.account.id, run.id, run.resourceChangesCiphertext),
     hasChanges: run.hasChanges,
@@ -153,4 +160,18 @@ export async function getRunStatus(
   if (!run) throw DomainError.notFound('Run', runId);
   const last = run.transitions[0];
   return { state: run.state, terminal: isTerminal(run.state), at: last?.at ?? null, reason: last?.reason ?? null };
+}
+
+/**
+ * The run a queued run waits for, as promoteQueuedRuns names it in the queue reason: the run whose
+ * interrupted apply locked the stack, else the tracked run or task holding the stack lock.
+ */
+async function runQueuedBehind(scope: AccountScope, stack: { id: string; lockedReason: string | null; lockedByRunId: string | null }): Promise<string | null> {
+  if (stack.lockedReason) return stack.lockedByRunId;
+  const holder = await scope.db.run.findFirst({
+    where: { stackId: stack.id, type: { in: ['TRACKED', 'TASK'] }, state: { in: [...LOCK_HOLDING_STATES] } },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+    select: { id: true },
+  });
+  return holder?.id ?? null;
 }

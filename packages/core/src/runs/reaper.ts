@@ -1,5 +1,6 @@
 import { isTerminal, REPEATABLE_WORKER_STATES, WORKER_STATES, type RunEvent, type RunState } from '@gantry/domain';
 import { SYSTEM_ACTOR } from '../context.ts';
+import { shortId } from '../short-id.ts';
 import { systemScope, type CoreServices } from '../services.ts';
 import { AfterCommit } from './effects.ts';
 import { applyRunEventInTx } from './transition.ts';
@@ -55,13 +56,22 @@ export async function reapExpiredLeases(services: CoreServices, options: ReaperO
       // Re-check under the lock: the worker may have heart-beaten or finished meanwhile.
       if (!WORKER_STATES.has(run.state) || isTerminal(run.state) || !run.leaseExpiresAt || run.leaseExpiresAt >= now) return null;
 
-      const lost = `Worker ${run.leaseOwner ?? 'unknown'} lost during ${PHASE_NAME[run.state] ?? run.state} (no heartbeat since ${run.heartbeatAt?.toISOString() ?? 'the start'})`;
+      const worker = `worker ${run.leaseOwner ?? '(unknown)'}`;
+      const silentSince = `no heartbeat since ${run.heartbeatAt?.toISOString() ?? 'the phase started'}`;
+      const lost = `Worker ${run.leaseOwner ?? '(unknown)'} lost during ${PHASE_NAME[run.state] ?? run.state} (${silentSince})`;
       let event: RunEvent;
       let reason: string;
       if (run.state === 'APPLYING') {
         event = { type: 'FAIL' };
-        reason = `${lost}. Worker lost during apply: the apply is not repeated automatically; check the infrastructure, then unlock the stack`;
-        await tx.stack.update({ where: { id: run.stackId }, data: { lockedReason: `the apply of run ${run.id} was interrupted (worker lost during apply)`, lockedByRunId: run.id } });
+        // Said once: what happened, then what to do. The apply may have changed some resources.
+        reason =
+          `Worker lost during apply: ${worker} stopped responding (${silentSince}), so the apply may have changed only part of the infrastructure. ` +
+          'It is not repeated automatically: check the infrastructure against the stack\'s state, then unlock the stack.';
+        await tx.stack.update({
+          where: { id: run.stackId },
+          // The run's id is in lockedByRunId (the web links it); the text names it as people see it.
+          data: { lockedReason: `the apply of run ${shortId(run.id)} was interrupted (worker lost during apply)`, lockedByRunId: run.id },
+        });
       } else if (REPEATABLE_WORKER_STATES.has(run.state) && run.phaseAttempts < maxAttempts) {
         event = { type: 'REQUEUE' };
         reason = `${lost}; handing the phase to another worker (attempt ${run.phaseAttempts + 1} of ${maxAttempts})`;

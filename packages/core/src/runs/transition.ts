@@ -11,6 +11,7 @@ import {
 import { outboxJob, type RunPhaseName } from '@gantry/queue';
 import { SYSTEM_ACTOR, type AccountScope, type Actor } from '../context.ts';
 import { AfterCommit } from './effects.ts';
+import { shortId } from '../short-id.ts';
 
 export interface RunEventOptions {
   actor: Actor;
@@ -169,7 +170,7 @@ export async function promoteQueuedRuns(tx: TenantTx, stackId: string, now: Date
   const reason = stack.lockedReason
     ? `Stack is locked: ${stack.lockedReason}`
     : holder
-      ? `Waiting for run ${holder.id} to finish: a stack runs one tracked run at a time`
+      ? `Waiting for run ${shortId(holder.id)} to finish: a stack runs one tracked run at a time`
       : null;
   if (reason) {
     await tx.run.updateMany({

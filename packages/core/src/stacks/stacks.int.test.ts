@@ -1,8 +1,9 @@
+import { DomainError } from '@gantry/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountScope } from '../context.ts';
 import { discardRun, triggerRun } from '../runs/commands.ts';
 import { createTestAccount, createTestServices, type TestServices } from '../testing.ts';
-import { createStack, getStack, listStacks, unlockStack } from './stacks.ts';
+import { createStack, deleteStack, getStack, listStacks, unlockStack } from './stacks.ts';
 
 let t: TestServices;
 let scope: AccountScope;
@@ -81,5 +82,25 @@ describe('stacks.list lastRun: the run that represents the stack', () => {
     const list = await listStacks(scope);
     expect(list.find((s) => s.id === a.id)?.lastRun?.id).toBe(runA.id);
     expect(list.find((s) => s.id === b.id)?.lastRun?.id).toBe(runB1.id);
+  });
+});
+
+describe('stack messages people read', () => {
+  it('a garbage repository URL says what is wrong and which forms work, once', async () => {
+    const error = await createStack(scope, { name: 'garbage-url', repositoryUrl: 'not a url at all', branch: 'main' }).catch((e: unknown) => e as DomainError);
+    expect(error).toBeInstanceOf(DomainError);
+    const messages = (error as DomainError).details.fieldErrors?.repositoryUrl ?? [];
+    expect(messages).toEqual(['Repository URL is not valid: not a url at all. Use https://…, ssh://…, user@host:path, file://… or an absolute path']);
+    const empty = await createStack(scope, { name: 'empty-url', repositoryUrl: '  ', branch: 'main' }).catch((e: unknown) => e as DomainError);
+    expect((empty as DomainError).details.fieldErrors?.repositoryUrl).toEqual(['Enter the repository URL']);
+  });
+
+  it('deleting a stack with an active run names the run by short id, with the full id beside', async () => {
+    const stack = await newStack();
+    const active = await triggerRun(scope, { stackId: stack.id });
+    const error = await deleteStack(scope, stack.id).catch((e: unknown) => e as DomainError);
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).message).toBe(`Run ${active.id.slice(-8)} is READY; stop or discard it before deleting the stack`);
+    expect((error as DomainError).details).toMatchObject({ runId: active.id, state: 'READY' });
   });
 });

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { audit } from '../audit.ts';
 import { assertAdmin, assertCanWrite } from '../authz.ts';
 import type { AccountScope } from '../context.ts';
+import { shortId } from '../short-id.ts';
 import { idInput, parseInput, textInput } from '../validation.ts';
 import { promoteQueuedRuns } from '../runs/transition.ts';
 
@@ -13,6 +14,7 @@ const repositoryUrl = textInput(2048)
   .trim()
   .min(1, 'Enter the repository URL')
   .superRefine((value, ctx) => {
+    if (value === '') return; // "Enter the repository URL" says it
     try {
       classifyRepositoryUrl(value);
       if (/^[a-z][a-z0-9+.-]*:\/\/[^/@\s]*:[^/@\s]*@/i.test(value))
@@ -21,13 +23,8 @@ const repositoryUrl = textInput(2048)
           message: 'Leave the password or token out of the repository URL: everyone who can see the stack would see it',
         });
     } catch (error) {
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          error instanceof GitInputError
-            ? `${error.message}. Use https://…, ssh://…, user@host:path, file://… or an absolute path`
-            : 'Not a repository URL',
-      });
+      // The message says what is wrong and which forms are accepted.
+      ctx.addIssue({ code: 'custom', message: error instanceof GitInputError ? error.message : 'Not a repository URL' });
     }
   });
 
@@ -259,7 +256,10 @@ export async function deleteStack(scope: AccountScope, id: string): Promise<{ id
       select: { id: true, state: true },
     });
     if (active)
-      throw new DomainError('INVALID_STATE', `Run ${active.id} is ${active.state}; stop or discard it before deleting the stack`);
+      throw new DomainError('INVALID_STATE', `Run ${shortId(active.id)} is ${active.state}; stop or discard it before deleting the stack`, {
+        runId: active.id,
+        state: active.state,
+      });
     await tx.stack.delete({ where: { id } });
     await audit(tx, scope.actor, 'stack.delete', { type: 'Stack', id });
     return { id };

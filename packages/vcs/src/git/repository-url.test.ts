@@ -23,8 +23,25 @@ describe('classifyRepositoryUrl', () => {
     'relative/path',
     'ftp://example.com/repo',
     'https://example.com/repo\nmore',
-  ])('rejects %j', (url) => {
+  ])('rejects %j, saying once which forms are accepted', (url) => {
     expect(() => classifyRepositoryUrl(url)).toThrow(GitInputError);
+    const message = (() => {
+      try {
+        classifyRepositoryUrl(url);
+        return '';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    })();
+    expect(message.match(/Use https:\/\/…, ssh:\/\/…, user@host:path, file:\/\/… or an absolute path/g)).toHaveLength(1);
+    expect(message).not.toMatch(/\n/);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => classifyRepositoryUrl('not a url')).toThrow(/^Repository URL is not valid: not a url\. Use https/);
+    expect(() => classifyRepositoryUrl('ftp://example.com/repo')).toThrow(/^Repository URL scheme "ftp" is not supported\. Use https/);
+    expect(() => classifyRepositoryUrl('-uevil')).toThrow(/^Repository URL cannot start with "-"/);
+    expect(() => classifyRepositoryUrl('https://example.com/a\nb')).toThrow(/^Repository URL contains a control character/);
   });
 });
 

@@ -123,7 +123,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
         <div className="min-w-0 space-y-4">
           {data.state === 'QUEUED' && data.queueReason ? (
             <Alert tone="info" title="Waiting in the queue">
-              <QueueReason reason={data.queueReason} stackId={stackId} />
+              <QueueReason reason={data.queueReason} runId={data.waitingForRunId} stackId={stackId} />
             </Alert>
           ) : null}
           {data.state === 'FAILED' && data.error ? (
@@ -198,12 +198,12 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
   );
 }
 
-/** The server's reason a run waits, with the runs it names as links ("Waiting for run 3a8c21f0 to finish…"). */
-function QueueReason({ reason, stackId }: { reason: string; stackId: string }) {
+/** The server's reason a run waits, with the run it names as a link ("Waiting for run 3a8c21f0 to finish…"). */
+function QueueReason({ reason, runId, stackId }: { reason: string; runId: string | null; stackId: string }) {
   const account = useAccount();
   return (
     <>
-      {splitRunIds(reason).map((part, i) =>
+      {splitRunIds(reason, [runId]).map((part, i) =>
         'runId' in part ? (
           <Link key={i} href={paths.run(account.slug, stackId, part.runId)} className="font-mono font-medium underline hover:no-underline" title={part.runId}>
             {shortRunId(part.runId)}

@@ -74,7 +74,7 @@ export function StackLockBanner({ stackId, reason, runId }: { stackId: string; r
 function LockReason({ reason, stackId, runId }: { reason: string; stackId: string; runId: string | null }) {
   const account = useAccount();
   const text = reason.charAt(0).toUpperCase() + reason.slice(1).replace(/\.?$/, '.');
-  const parts = splitRunIds(text);
+  const parts = splitRunIds(text, [runId]);
   const runLink = (id: string) => (
     <Link href={paths.run(account.slug, stackId, id)} className="font-mono font-medium underline hover:no-underline" title={id}>
       {shortRunId(id)}
