@@ -197,12 +197,16 @@ function stop(code = 0) {
   }, 10_000).unref();
 }
 
-/** A second Ctrl-C: stop now. A second SIGTERM makes the worker exit at once, interrupting an apply. */
+/**
+ * A second Ctrl-C: stop now. The worker takes SIGQUIT as "stop at once" (it interrupts OpenTofu, and
+ * an apply in progress fails and leaves its stack locked); more SIGTERMs would only repeat the
+ * graceful request.
+ */
 function stopNow() {
   console.log('\ngantry: stopping now');
-  for (const { stopTarget } of children.values()) {
+  for (const [name, { stopTarget }] of children) {
     try {
-      process.kill(stopTarget, 'SIGTERM');
+      process.kill(stopTarget, name === 'worker' ? 'SIGQUIT' : 'SIGTERM');
     } catch {}
   }
   setTimeout(() => {
@@ -239,8 +243,7 @@ process.on('SIGTERM', onSignal);
 console.log('\ngantry: starting the web app and a worker');
 // The web app: `next start` under pnpm; stopping it signals its whole process group.
 run('web', 'pnpm', ['--filter', '@gantry/web', 'start'], { cwd: root, signalGroup: true });
-// The worker: one plain node process with tsx as a loader, signalled alone. Under `pnpm … start`
-// (pnpm → sh → tsx → node) one SIGTERM reaches the worker twice (the group's and tsx's relay), and
-// a second SIGTERM means "exit now", interrupting an apply in progress.
+// The worker: one plain node process with tsx as a loader (as its `start` script runs it), signalled
+// alone: SIGTERM to stop gracefully (an apply in progress runs to its end), SIGQUIT to stop at once.
 run('worker', process.execPath, ['--import', 'tsx', 'src/main.ts'], { cwd: join(root, 'apps/worker'), signalGroup: false });
 void announceWhenReady();
