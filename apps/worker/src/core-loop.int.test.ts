@@ -118,6 +118,49 @@ describe('the core loop through a real worker process', () => {
     expect(dumped).toMatch(new RegExp(`^HOME=${h.tmp}/work-0/`, 'm'));
   });
 
+  it('runs.get resource changes: afterUnknown for values known after apply; stack secrets never appear', async () => {
+    const secret = 'rc-s3cr3t-value-42';
+    const fixture = await repo({
+      'main.tf': `variable "token" {
+  type = string
+}
+
+variable "region" {
+  type = string
+}
+
+resource "terraform_data" "with_secret" {
+  input = {
+    token  = var.token
+    url    = "https://deploy:\${var.token}@git.example.test/infra.git"
+    region = var.region
+  }
+}
+`,
+    });
+    // Autodeploy records the summary while it applies (recordPlanSummary); a plan waiting for a
+    // confirmation records it with the plan (recordPlan). Both paths, same rules.
+    for (const autodeploy of [true, false]) {
+      const stack = await h.stack({ name: `loop-changes-${autodeploy ? 'auto' : 'confirm'}`, repositoryUrl: fixture.url, autodeploy });
+      await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_token', value: secret, secret: true });
+      await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_region', value: 'eu-north-1', secret: false });
+      const { id } = await triggerRun(h.scope, { stackId: stack.id });
+      const run = await h.waitForState(id, autodeploy ? 'FINISHED' : 'UNCONFIRMED');
+      expect(run.resourceChanges).toHaveLength(1);
+      const [change] = run.resourceChanges!;
+      expect(change).toMatchObject({
+        address: 'terraform_data.with_secret',
+        action: 'create',
+        before: null,
+        after: { input: { token: '*****', url: 'https://deploy:*****@git.example.test/infra.git', region: 'eu-north-1' } },
+        // A created terraform_data's id and output are known only after apply.
+        afterUnknown: { id: true, output: true },
+      });
+      expect(JSON.stringify(run.resourceChanges)).not.toContain(secret);
+      if (!autodeploy) await discardRun(h.scope, id);
+    }
+  });
+
   it('the stack lock: a second tracked run waits in QUEUED with the reason and starts after the first ends', async () => {
     const fixture = await repo(terraformDataConfig({ count: 1 }));
     const stack = await h.stack({ name: 'loop-lock', repositoryUrl: fixture.url });
