@@ -183,6 +183,37 @@ resource "terraform_data" "with_secret" {
     expect(list.items[1]!.durationMs).toBeGreaterThan(0);
   });
 
+  it('a run queued behind another runs the commit that was the head when it was triggered', async () => {
+    const fixture = await repo(terraformDataConfig({ count: 1 }), 'One item');
+    const stack = await h.stack({ name: 'loop-pinned', repositoryUrl: fixture.url });
+    const first = await triggerRun(h.scope, { stackId: stack.id });
+    await h.waitForState(first.id, 'UNCONFIRMED');
+    const atTrigger = fixture.sha;
+    const second = await triggerRun(h.scope, { stackId: stack.id });
+    expect(second.state).toBe('QUEUED');
+    // Pinned shortly after the trigger, by the process that handled it, while the run waits.
+    const waiting = await h.waitForRun(second.id, (run) => run.commitSha !== null, 30_000);
+    expect(waiting).toMatchObject({ state: 'QUEUED', commitSha: atTrigger });
+
+    // A push before the queued run starts does not change what it runs.
+    const pushed = await fixture.commit(terraformDataConfig({ count: 2 }), 'Two items');
+    expect(pushed).not.toBe(atTrigger);
+    await discardRun(h.scope, first.id);
+    const planned = await h.waitForState(second.id, 'UNCONFIRMED');
+    expect(planned.commitSha).toBe(atTrigger);
+    expect(planned.commitMessage).toBe('One item');
+    expect(planned.planSummary).toEqual({ add: 1, change: 0, destroy: 0, replace: 0 });
+    expect(stripVTControlCharacters(await h.logText(second.id))).not.toContain('Resolving branch');
+
+    // A run triggered now gets the new head.
+    await discardRun(h.scope, second.id);
+    const third = await triggerRun(h.scope, { stackId: stack.id });
+    const latest = await h.waitForState(third.id, 'UNCONFIRMED');
+    expect(latest.commitSha).toBe(pushed);
+    expect(latest.planSummary).toEqual({ add: 2, change: 0, destroy: 0, replace: 0 });
+    await discardRun(h.scope, third.id);
+  });
+
   it('different stacks run in parallel up to the worker concurrency', async () => {
     const fixture = await repo(blockingPlanConfig());
     const fifos = [join(h.tmp, 'gate-a'), join(h.tmp, 'gate-b')];

@@ -6,6 +6,7 @@ import { assertCanWrite } from '../authz.ts';
 import type { AccountScope, ResolvedCommitInfo } from '../context.ts';
 import { idInput, parseInput } from '../validation.ts';
 import { AfterCommit } from './effects.ts';
+import { pinCommitInBackground } from './pin-commit.ts';
 import { applyRunEvent, applyRunEventInTx, lockStackOnce, promoteQueuedRuns } from './transition.ts';
 
 export const triggerRunInput = z.object({
@@ -83,11 +84,13 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
 }
 
 /**
- * Queues a run of the stack at the head of its branch. Nothing slow happens here (no git): the
- * worker that starts the run resolves the branch head (`services.resolveCommit`) and records that SHA
- * on the run before any OpenTofu process runs, so the run always records exactly the commit it ran;
- * a phase handed to another worker reuses the recorded SHA. If the repository cannot be reached the
- * run fails at PREPARING with git's own message in its log.
+ * Queues a run of the stack at the head of its branch. Nothing slow happens in the request (no git):
+ * once the run is committed, this process looks up the branch head in the background and pins the
+ * run to it (pin-commit.ts), so a run that waits behind another runs the commit it was triggered at.
+ * Whatever that lookup does not settle in time, the worker that starts the run resolves
+ * (`services.resolveCommit`) and records before any OpenTofu process runs; a phase handed to another
+ * worker reuses the recorded SHA. If the repository cannot be reached the run fails at PREPARING
+ * with git's own message in its log.
  */
 export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof triggerRunInput>): Promise<RunRef> {
   assertCanWrite(scope);
@@ -98,6 +101,7 @@ export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof t
     createRunInTx(scope, tx, { stackId: input.stackId, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit: null }, effects),
   );
   effects.publish(scope);
+  pinCommitInBackground(scope, run.id);
   return run;
 }
 

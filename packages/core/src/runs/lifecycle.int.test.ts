@@ -8,6 +8,7 @@ import { advance, claimPhase, finishApply, heartbeat, loadPlanArchive, PlanDetai
 import { LeaseLostError } from './transition.ts';
 import { loadCurrentState } from '../state/stack-state.ts';
 import { getRun, listRuns } from './queries.ts';
+import { settleCommitPins } from './pin-commit.ts';
 import { reapExpiredLeases } from './reaper.ts';
 
 let t: TestServices;
@@ -53,15 +54,16 @@ afterAll(async () => {
 });
 
 describe('run lifecycle (core, no worker)', () => {
-  it('trigger records the timeline and enqueues the plan in the same transaction; the commit is the worker\'s to resolve', async () => {
+  it('trigger records the timeline and enqueues the plan in the same transaction; the branch head is pinned after it', async () => {
     const stack = await newStack('lifecycle-a');
     const ref = await triggerRun(scope, { stackId: stack.id });
     expect(ref.state).toBe('READY');
+    // No git in the request: the trigger's process looks the branch head up once the run is
+    // committed, and pins the run to it (the message comes from the worker's checkout).
+    await settleCommitPins();
     const run = await getRun(scope, ref.id);
-    // No git in the request: the worker resolves the branch head when the run starts and records it.
-    expect(run.commitSha).toBeNull();
+    expect(run.commitSha).toBe(repo.sha);
     expect(run.commitMessage).toBeNull();
-    expect(await t.services.resolveCommit({ repositoryUrl: repo.url, branch: 'main' })).toEqual({ sha: repo.sha, message: null });
     expect(run.triggeredBy?.name).toBe('Lifecycle User');
     expect(run.transitions.map((tr) => tr.state)).toEqual(['QUEUED', 'READY']);
     expect((await outboxJobs()).filter((j) => j.runId === ref.id)).toEqual([{ accountId: scope.account.id, runId: ref.id, phase: 'plan' }]);
@@ -298,6 +300,27 @@ describe('run lifecycle (core, no worker)', () => {
     const stack = await createStack(scope, { name: 'lifecycle-unreachable', repositoryUrl: '/nonexistent/repo', branch: 'main' });
     const ref = await triggerRun(scope, { stackId: stack.id });
     expect(ref.state).toBe('READY');
+    await settleCommitPins();
     expect((await getRun(scope, ref.id)).commitSha).toBeNull();
+  });
+
+  it('the trigger does not wait for the branch lookup, and a commit recorded meanwhile (by a worker) is kept', async () => {
+    const stack = await newStack('lifecycle-pin-race');
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let asked = 0;
+    // A slow repository: the lookup waits on the gate.
+    const slowScope: AccountScope = {
+      ...scope,
+      services: { ...scope.services, resolveCommit: async () => (asked++, await gate, { sha: 'f'.repeat(40), message: null }) },
+    };
+    const ref = await triggerRun(slowScope, { stackId: stack.id });
+    expect((await getRun(scope, ref.id)).commitSha).toBeNull();
+    for (let i = 0; asked === 0 && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(asked).toBe(1); // the trigger returned while the lookup waits
+    await t.services.prisma.run.update({ where: { id: ref.id }, data: { commitSha: 'a'.repeat(40) } });
+    release();
+    await settleCommitPins();
+    expect((await getRun(scope, ref.id)).commitSha).toBe('a'.repeat(40));
   });
 });
