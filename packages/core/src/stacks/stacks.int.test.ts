@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountScope } from '../context.ts';
 import { discardRun, triggerRun } from '../runs/commands.ts';
 import { createTestAccount, createTestServices, type TestServices } from '../testing.ts';
-import { createStack, deleteStack, getStack, listStacks, unlockStack } from './stacks.ts';
+import { createStack, deleteStack, getStack, listStacks, unlockStack, updateStack } from './stacks.ts';
 
 let t: TestServices;
 let scope: AccountScope;
@@ -82,6 +82,28 @@ describe('stacks.list lastRun: the run that represents the stack', () => {
     const list = await listStacks(scope);
     expect(list.find((s) => s.id === a.id)?.lastRun?.id).toBe(runA.id);
     expect(list.find((s) => s.id === b.id)?.lastRun?.id).toBe(runB1.id);
+  });
+});
+
+describe('stack names', () => {
+  it('are unique per account whatever their case, with the same conflict on the name field', async () => {
+    await createStack(scope, { name: 'case-Demo', repositoryUrl: '/srv/git/infra', branch: 'main' });
+    for (const name of ['case-demo', 'CASE-DEMO', ' Case-Demo ']) {
+      const error = await createStack(scope, { name, repositoryUrl: '/srv/git/infra', branch: 'main' }).catch((e: unknown) => e as DomainError);
+      expect(error, name).toBeInstanceOf(DomainError);
+      expect((error as DomainError).code).toBe('CONFLICT');
+      expect((error as DomainError).details).toMatchObject({ field: 'name', fieldErrors: { name: [`A stack named "${name.trim()}" already exists in this account`] } });
+    }
+    // Renaming another stack onto it differs only by case: refused the same way.
+    const other = await createStack(scope, { name: 'case-other', repositoryUrl: '/srv/git/infra', branch: 'main' });
+    const renamed = await updateStack(scope, { id: other.id, name: 'CASE-demo' }).catch((e: unknown) => e as DomainError);
+    expect((renamed as DomainError).details).toMatchObject({ field: 'name', fieldErrors: { name: ['A stack named "CASE-demo" already exists in this account'] } });
+    // A stack may change the case of its own name; other accounts have names of their own.
+    expect((await updateStack(scope, { id: other.id, name: 'Case-Other' })).name).toBe('Case-Other');
+    const { scope: elsewhere } = await createTestAccount(t.services, 'Stacks Elsewhere');
+    expect((await createStack(elsewhere, { name: 'CASE-DEMO', repositoryUrl: '/srv/git/infra', branch: 'main' })).name).toBe('CASE-DEMO');
+    // Lookups by name ignore case too.
+    expect((await listStacks(scope, { search: 'CASE-DEMO' })).map((s) => s.name)).toEqual(['case-Demo']);
   });
 });
 
