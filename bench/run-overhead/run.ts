@@ -2,9 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createTestAccount, createTestServices } from '@gantry/core/testing';
 import { RepositoryCache } from '@gantry/runner';
 import { createGitRepoFixture, manyResourcesConfig, noChangesConfig } from '@gantry/test-support';
 import { plainTofuRun, runnerOnlyRun, type Measured } from './baseline.ts';
+import { profileDatabaseHotPath, printDatabaseHotPath } from './db-hot-path.ts';
 import { GantrySystem, stateAt, type TriggeredRun } from './gantry.ts';
 import { describe, fmt, percentile } from './stats.ts';
 
@@ -27,12 +29,17 @@ const { values } = parseArgs({
     resources: { type: 'string', default: '50' },
     'latency-runs': { type: 'string', default: '100' },
     'skip-system': { type: 'boolean', default: false },
+    'db-reps': { type: 'string', default: '30' },
+    'db-only': { type: 'boolean', default: false },
+    'show-sql': { type: 'boolean', default: false },
     'redis-url': { type: 'string', default: process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
 const reps = positive('reps');
 const resources = positive('resources');
 const latencyRuns = positive('latency-runs');
+const dbReps = Number(values['db-reps']);
+if (!Number.isInteger(dbReps) || dbReps < 0) throw new Error('--db-reps must be a non-negative integer');
 
 function positive(name: 'reps' | 'resources' | 'latency-runs'): number {
   const value = Number(values[name]);
@@ -63,6 +70,23 @@ const OVERLAPPING: Record<string, string> = {
 };
 
 const median = (values: number[]) => percentile(values, 50);
+
+if (values['db-only']) {
+  await databaseSection();
+  process.exit(0);
+}
+
+/** The database hot path on its own database (no worker there: the runs are driven by hand). */
+async function databaseSection(): Promise<void> {
+  if (dbReps === 0) return;
+  const test = await createTestServices({ redisUrl: null });
+  try {
+    const { scope } = await createTestAccount(test.services, 'DbBench');
+    printDatabaseHotPath(await profileDatabaseHotPath(scope, '/srv/bench-repo', dbReps), values['show-sql']);
+  } finally {
+    await test.cleanup();
+  }
+}
 
 const files = manyResourcesConfig({ count: resources });
 const repo = await createGitRepoFixture({ files });
@@ -146,6 +170,7 @@ try {
     }
     console.log(`  before: trigger call → claim p50 ~${BEFORE.latencyP50} ms, p99 ${BEFORE.latencyP99} ms (ls-remote + fetch in the request)`);
   }
+  await databaseSection();
 } finally {
   await system?.close();
   await repo.cleanup();

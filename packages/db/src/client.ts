@@ -1,5 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
+import { GantryPgClient } from './statements.ts';
 
 export { PrismaClient };
 
@@ -10,10 +12,11 @@ export interface PrismaClientOptions {
 
 /**
  * The raw client. Only packages/db and packages/core's system use-cases may hold it: everything
- * that reads or writes account data goes through `forAccount`.
+ * that reads or writes account data goes through `forAccount`. Its connections are
+ * `GantryPgClient`s (statements.ts): a tenant transaction's BEGIN carries its session settings, and
+ * statements can be observed for measurements.
  */
 export function createPrismaClient(databaseUrl: string, options: PrismaClientOptions = {}): PrismaClient {
-  return new PrismaClient({
-    adapter: new PrismaPg({ connectionString: databaseUrl, max: options.poolSize ?? 10 }),
-  });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10, Client: GantryPgClient });
+  return new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
 }

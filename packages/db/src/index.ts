@@ -1,6 +1,19 @@
 export { createPrismaClient, PrismaClient, type PrismaClientOptions } from './client.ts';
 export { forAccount, TenantScopeViolation, type TenantDb, type TenantTx, type TenantModels, type TenantOutbox } from './tenant.ts';
 export { isUniqueViolation, isRecordNotFound } from './errors.ts';
+export { observeStatements, type StatementTiming } from './statements.ts';
+export {
+  RUN_COLUMNS_NOT_SETTABLE,
+  type LockedRun,
+  type RunColumns,
+  type HistoryRow,
+  type OutboxRow,
+  type StackStateRow,
+  type RunTransitionWrite,
+  type RunCreate,
+  type StackQueue,
+  type StackQueueFilter,
+} from './run-statements.ts';
 export {
   Prisma,
   type User,

@@ -1,5 +1,18 @@
 import { DomainError } from '@gantry/domain';
-import type { PrismaClient } from './generated/prisma/client.ts';
+import type { PrismaClient, Run } from './generated/prisma/client.ts';
+import {
+  createRunStatement,
+  lockedRunFromRow,
+  lockRunStatement,
+  runTransitionStatement,
+  stackQueueStatement,
+  type LockedRun,
+  type RunCreate,
+  type RunTransitionWrite,
+  type StackQueue,
+  type StackQueueFilter,
+} from './run-statements.ts';
+import { withTenantBegin } from './statements.ts';
 import { tenantSessionSql } from './tenant-session.ts';
 
 /**
@@ -11,7 +24,8 @@ import { tenantSessionSql } from './tenant-session.ts';
  * tenant's data.
  *
  * Second line of defence, in the database: every query of the handle runs in a transaction that
- * switches to the `gantry_tenant` role with `app.account_id` set (see tenant-session.ts), and
+ * switches to the `gantry_tenant` role with `app.account_id` set (see tenant-session.ts; the
+ * settings travel with the transaction's BEGIN, statements.ts), and
  * row-level security policies on every tenant table hide and refuse other accounts' rows even if a
  * filter above was wrong. Every reference between tenant rows is also a composite foreign key
  * (id, accountId), so the database refuses cross-account links.
@@ -153,13 +167,13 @@ function scopedExtension(prisma: PrismaClient, accountId: string, mode: Extensio
    */
   const run = (model: string, operation: string, args: unknown, query: (args: never) => Promise<unknown>): Promise<unknown> => {
     if (mode === 'in-transaction') return query(args as never);
-    return prisma.$transaction(async (tx) => {
-      await tx.$executeRaw(session);
+    return withTenantBegin(accountId, (begin) => prisma.$transaction(async (tx) => {
+      if (!begin.met) await tx.$executeRaw(session);
       const delegate = (tx as unknown as Record<string, Record<string, (args: unknown) => Promise<unknown>>>)[delegateKey(model)];
       const method = delegate?.[operation];
       if (!method) throw new TenantScopeViolation(`operation ${model}.${operation} is not available through a tenant handle`);
       return method.call(delegate, args);
-    }, STANDALONE_TRANSACTION);
+    }, STANDALONE_TRANSACTION));
   };
   return prisma.$extends({
     name: 'gantry-tenant-scope',
@@ -214,7 +228,10 @@ export interface TenantOutbox {
   create: Scoped['outbox']['create'];
 }
 
-/** A transaction of one account. Row locks are taken with the lock* methods (SELECT … FOR UPDATE). */
+/**
+ * A transaction of one account. Row locks are taken with the lock* methods (SELECT … FOR UPDATE).
+ * The run methods below are the hot path of every run, one statement each (run-statements.ts).
+ */
 export interface TenantTx extends TenantModels {
   readonly accountId: string;
   readonly outbox: TenantOutbox;
@@ -222,6 +239,17 @@ export interface TenantTx extends TenantModels {
   lockStack(stackId: string): Promise<boolean>;
   /** Locks the run row for the rest of the transaction; null when the account has no such run. */
   lockRun(runId: string): Promise<{ id: string; stackId: string } | null>;
+  /**
+   * Locks the run's stack, then the run, and returns both rows; null when the account has no such
+   * run (or, given `stackId`, no such run on that stack).
+   */
+  lockRunAndStack(runId: string, stackId?: string): Promise<LockedRun | null>;
+  /** Writes a transition (run, timeline row, outbox job, …) in one statement; the run must be locked. */
+  writeRunTransition(write: RunTransitionWrite): Promise<Run>;
+  /** Creates a run with its first timeline row and audit entry in one statement. */
+  createRun(create: RunCreate): Promise<Run>;
+  /** The stack's lock reason and queue in one statement (lock the stack first); null: no such stack. */
+  stackQueue(stackId: string, filter: StackQueueFilter): Promise<StackQueue | null>;
 }
 
 export interface TenantDb extends TenantModels {
@@ -277,12 +305,18 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
     accountId,
     ...pickModels(standalone),
     transaction(fn, options) {
-      return inTransaction.$transaction(
+      return withTenantBegin(accountId, (begin) => inTransaction.$transaction(
         async (tx) => {
           const txClient = tx as unknown as Scoped;
           const rawTx = tx as unknown as PrismaClient;
-          // Row-level security for the rest of this transaction.
-          await rawTx.$executeRaw(tenantSessionSql(accountId));
+          // Row-level security for the rest of this transaction (unless BEGIN set it already).
+          if (!begin.met) await rawTx.$executeRaw(tenantSessionSql(accountId));
+          const verifiedRun = (rows: Run[], what: string): Run => {
+            const run = rows[0];
+            if (!run) throw new TenantScopeViolation(`${what}: no run of this account`);
+            verifyResult(run, accountId, 'Run');
+            return run;
+          };
           const handle: TenantTx = {
             accountId,
             ...pickModels(txClient),
@@ -296,11 +330,28 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
                 SELECT "id", "stackId" FROM "Run" WHERE "id" = ${runId} AND "accountId" = ${accountId} FOR UPDATE`;
               return rows[0] ?? null;
             },
+            async lockRunAndStack(runId, stackId) {
+              const rows = await rawTx.$queryRaw<Record<string, unknown>[]>(lockRunStatement(accountId, runId, stackId ?? null));
+              if (!rows[0]) return null;
+              const locked = lockedRunFromRow(rows[0]);
+              verifyResult(locked, accountId, 'Run');
+              return locked;
+            },
+            async writeRunTransition(write) {
+              return verifiedRun(await rawTx.$queryRaw<Run[]>(runTransitionStatement(accountId, write)), 'writeRunTransition');
+            },
+            async createRun(create) {
+              return verifiedRun(await rawTx.$queryRaw<Run[]>(createRunStatement(accountId, create)), 'createRun');
+            },
+            async stackQueue(stackId, filter) {
+              const rows = await rawTx.$queryRaw<StackQueue[]>(stackQueueStatement(accountId, stackId, filter));
+              return rows[0] ?? null;
+            },
           };
           return fn(handle);
         },
         { timeout: options?.timeoutMs ?? 15_000, maxWait: 10_000 },
-      );
+      ));
     },
   };
 }

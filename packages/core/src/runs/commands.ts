@@ -34,9 +34,9 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
   const now = scope.services.now();
   if (!(await lockStackOnce(tx, options.stackId))) throw DomainError.notFound('Stack', options.stackId);
   const user = scope.actor.kind === 'USER' ? scope.actor : null;
-  const run = await tx.run.create({
-    data: {
-      accountId: tx.accountId,
+  // The run, its first timeline row and the audit entry: one statement.
+  const run = await tx.createRun({
+    run: {
       stackId: options.stackId,
       type: options.type,
       state: 'QUEUED',
@@ -48,13 +48,8 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
       retryOfId: options.retryOfId ?? null,
       createdAt: now,
     },
-  });
-  await tx.runTransition.create({
-    data: {
-      accountId: tx.accountId,
-      runId: run.id,
+    history: {
       fromState: null,
-      toState: 'QUEUED',
       event: 'TRIGGER',
       actorKind: scope.actor.kind,
       actorId: scope.actor.id ?? null,
@@ -62,21 +57,21 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
       reason: options.triggerReason === 'RETRY' ? `Retry of run ${options.retryOfId}` : null,
       at: now,
     },
+    audit: { actorKind: scope.actor.kind, actorId: scope.actor.id ?? null, action: 'run.trigger', data: { stackId: options.stackId, type: options.type } },
   });
   effects.stateChanged({ runId: run.id, accountId: tx.accountId, stackId: run.stackId, state: 'QUEUED', at: now, reason: null });
-  await audit(tx, scope.actor, 'run.trigger', { type: 'Run', id: run.id }, { stackId: options.stackId, type: options.type });
   if (!takesStackLock(options.type)) {
     const promoted = await applyRunEventInTx(
       tx,
       run.id,
       { type: 'PROMOTE' },
-      { actor: scope.actor, reason: 'Proposed runs do not wait for the stack lock', stackId: options.stackId },
+      { actor: scope.actor, reason: 'Proposed runs do not wait for the stack lock', stackId: options.stackId, locked: run },
       now,
       effects,
     );
     return ref(promoted);
   }
-  const promotions = await promoteQueuedRuns(tx, options.stackId, now);
+  const promotions = await promoteQueuedRuns(tx, options.stackId, now, { created: run });
   effects.merge(promotions);
   // The new run got the stack lock, or waits in QUEUED (with the reason written by promoteQueuedRuns).
   const promoted = promotions.stateChanges.some((change) => change.runId === run.id && change.state === 'READY');

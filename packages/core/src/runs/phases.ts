@@ -1,15 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Prisma, Run, Stack } from '@gantry/db';
+import type { Prisma, Run, RunColumns, Stack } from '@gantry/db';
 import { DomainError, type RunEvent, type RunState } from '@gantry/domain';
 import type { RunPhaseName } from '@gantry/queue';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { loadRunVariables, type RunVariable } from '../env/variables.ts';
 import { sealResourceChanges } from '../plans/resource-changes.ts';
-import { loadCurrentState, storeStateInTx } from '../state/stack-state.ts';
+import { loadCurrentState, newStateVersionInTx } from '../state/stack-state.ts';
 import { AfterCommit } from './effects.ts';
 import type { PlanSummary, ResourceChange } from './queries.ts';
-import { applyRunEvent, applyRunEventInTx, LeaseLostError } from './transition.ts';
+import { applyRunEvent, applyRunEventInTx, LeaseLostError, lockRunInTx } from './transition.ts';
 
 /** The worker slot taking a phase. */
 export interface WorkerIdentity {
@@ -41,9 +41,10 @@ export async function claimPhase(scope: AccountScope, runId: string, phase: RunP
   const now = scope.services.now();
   const effects = new AfterCommit();
   const claimed = await scope.db.transaction(async (tx) => {
-    const run = await tx.run.findUnique({ where: { id: runId }, select: { state: true, stackId: true } });
-    if (!run || run.state !== claim.from) return null;
-    const stack = await tx.stack.findUniqueOrThrow({ where: { id: run.stackId } });
+    // Locked first (one statement with the stack): the state read is the one the transition sees.
+    const locked = await tx.lockRunAndStack(runId);
+    if (!locked || locked.run.state !== claim.from) return null;
+    const { run, stack } = locked;
     const updated = await applyRunEventInTx(
       tx,
       runId,
@@ -51,7 +52,7 @@ export async function claimPhase(scope: AccountScope, runId: string, phase: RunP
       {
         actor: { kind: 'WORKER', id: worker.id, name: `worker ${worker.id}` },
         reason: null,
-        stackId: run.stackId,
+        locked: run,
         update: {
           leaseOwner: worker.id,
           leaseToken,
@@ -63,7 +64,7 @@ export async function claimPhase(scope: AccountScope, runId: string, phase: RunP
       now,
       effects,
     ).catch((error: unknown) => {
-      // Raced with a cancel or another worker between the read and the lock.
+      // Not a transition this run accepts (it is locked, so this does not race).
       if (error instanceof DomainError && error.code === 'INVALID_STATE') return null;
       throw error;
     });
@@ -96,7 +97,7 @@ export function advance(
   runId: string,
   leaseToken: string,
   event: RunEvent,
-  options: { reason?: string | null; update?: Prisma.RunUncheckedUpdateInput; actorId: string; stackId?: string },
+  options: { reason?: string | null; update?: RunColumns; actorId: string; stackId?: string },
 ): Promise<Run> {
   return applyRunEvent(scope, runId, event, {
     actor: { kind: 'WORKER', id: options.actorId, name: `worker ${options.actorId}` },
@@ -174,10 +175,9 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
   const archiveSha256 = archive ? createHash('sha256').update(archive).digest('hex') : null;
   const run = await scope.db.transaction(
     async (tx) => {
-      const current = await tx.run.findUnique({ where: { id: runId }, select: { stackId: true, leaseToken: true, state: true, type: true } });
-      if (!current) throw DomainError.notFound('Run', runId);
+      // The run and its stack, locked (autodeploy is read under the lock, as the transition sees it).
+      const { run: current, stack } = await lockRunInTx(tx, runId);
       if (current.leaseToken !== leaseToken) throw new LeaseLostError(runId, current.state);
-      const stack = await tx.stack.findUniqueOrThrow({ where: { id: current.stackId }, select: { autodeploy: true } });
       // Only a plan that may be applied needs its workspace (proposed runs never apply).
       const applicable = outcome.hasChanges && current.type !== 'PROPOSED';
       const missing = [
@@ -208,7 +208,7 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
         {
           actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` },
           leaseToken,
-          stackId: current.stackId,
+          locked: current,
           reason: outcome.hasChanges ? (stack.autodeploy ? 'Autodeploy: applying the plan' : null) : 'No changes',
           update: {
             hasChanges: outcome.hasChanges,
@@ -232,7 +232,7 @@ function summaryColumns(
   runId: string,
   summary: PlanSummary,
   resourceChanges: ResourceChange[],
-): Prisma.RunUncheckedUpdateInput {
+): { planSummary: Prisma.InputJsonValue; resourceChangesCiphertext: Uint8Array<ArrayBuffer> } {
   const { add, change, destroy, replace } = summary;
   return {
     planSummary: { add, change, destroy, replace },
@@ -272,13 +272,15 @@ export async function finishApply(
   const now = scope.services.now();
   const effects = new AfterCommit();
   const run = await scope.db.transaction(async (tx) => {
-    // The stack row is locked first, as every transition does.
-    if (result.stateOut) await storeStateInTx(scope, tx, result.stackId, runId, result.stateOut);
+    // The stack and the run are locked first, as every transition does; the state version is read
+    // under that lock and written with the transition, in the same statement.
+    const { run: locked } = await lockRunInTx(tx, runId, result.stackId);
+    const stackState = result.stateOut ? await newStateVersionInTx(scope, tx, result.stackId, runId, result.stateOut) : null;
     return applyRunEventInTx(
       tx,
       runId,
       { type: 'APPLY_SUCCEEDED' },
-      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null, stackId: result.stackId },
+      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null, locked, stackState },
       now,
       effects,
     );

@@ -1,4 +1,4 @@
-import type { Prisma, Run, TenantTx } from '@gantry/db';
+import type { LockedRun, Run, RunColumns, StackStateRow, TenantTx } from '@gantry/db';
 import {
   DomainError,
   LOCK_HOLDING_STATES,
@@ -23,9 +23,16 @@ export interface RunEventOptions {
    */
   leaseToken?: string;
   /** Columns written together with the new state (plan results, error, lease, …). */
-  update?: Prisma.RunUncheckedUpdateInput;
-  /** The run's stack when the caller knows it already (saves reading it before locking). */
+  update?: RunColumns;
+  /** The run's stack when the caller knows it already (a wrong one is NOT_FOUND). */
   stackId?: string;
+  /**
+   * The run as the caller locked it in this transaction (lockRunInTx), or created it: saves locking
+   * it again.
+   */
+  locked?: Run;
+  /** A state version stored in the same statement as the transition (the end of an apply). */
+  stackState?: StackStateRow | null;
 }
 
 /** The worker no longer holds the run: it was reaped, stopped or handed to another worker. */
@@ -38,14 +45,30 @@ export class LeaseLostError extends DomainError {
 /** Stack rows each open transaction has locked already (a second lock of the same row is a no-op). */
 const lockedStacks = new WeakMap<TenantTx, Set<string>>();
 
-/** `tx.lockStack`, without a second round trip for a row this transaction holds already. */
-export async function lockStackOnce(tx: TenantTx, stackId: string): Promise<boolean> {
+function markStackLocked(tx: TenantTx, stackId: string): void {
   let locked = lockedStacks.get(tx);
-  if (locked?.has(stackId)) return true;
-  if (!(await tx.lockStack(stackId))) return false;
   if (!locked) lockedStacks.set(tx, (locked = new Set()));
   locked.add(stackId);
+}
+
+/** `tx.lockStack`, without a second round trip for a row this transaction holds already. */
+export async function lockStackOnce(tx: TenantTx, stackId: string): Promise<boolean> {
+  if (lockedStacks.get(tx)?.has(stackId)) return true;
+  if (!(await tx.lockStack(stackId))) return false;
+  markStackLocked(tx, stackId);
   return true;
+}
+
+/**
+ * Locks the run's stack, then the run (one statement), for the rest of the transaction, and returns
+ * both as they are now. NOT_FOUND when the account has no such run (on that stack, given one).
+ */
+export async function lockRunInTx(tx: TenantTx, runId: string, stackId?: string): Promise<LockedRun> {
+  const locked = await tx.lockRunAndStack(runId, stackId);
+  // A run never moves to another stack: a wrong hint means the caller confused two runs.
+  if (!locked) throw DomainError.notFound('Run', runId);
+  markStackLocked(tx, locked.stack.id);
+  return locked;
 }
 
 /** States in which nobody executes the run, so no lease may remain. */
@@ -61,9 +84,9 @@ function phaseJobFor(run: Run, to: RunState): RunPhaseName | null {
 
 /**
  * THE way a run changes state. In the caller's transaction: locks the stack row then the run row
- * (always in this order, so concurrent transitions cannot deadlock), checks the lease, asks the
- * domain machine, writes the run, its history row and the outbox row for the job the new state
- * needs, and hands the stack lock on when the run released it.
+ * (always in this order, so concurrent transitions cannot deadlock; one statement), checks the
+ * lease, asks the domain machine, and writes the run, its history row and the outbox row for the
+ * job the new state needs in one statement; then hands the stack lock on when the run released it.
  */
 export async function applyRunEventInTx(
   tx: TenantTx,
@@ -73,13 +96,8 @@ export async function applyRunEventInTx(
   now: Date,
   effects: AfterCommit,
 ): Promise<Run> {
-  const stackId = options.stackId ?? (await tx.run.findUnique({ where: { id: runId }, select: { stackId: true } }))?.stackId;
-  if (!stackId) throw DomainError.notFound('Run', runId);
-  await lockStackOnce(tx, stackId);
-  const locked = await tx.lockRun(runId);
-  // A run never moves to another stack: a wrong hint means the caller confused two runs.
-  if (!locked || locked.stackId !== stackId) throw DomainError.notFound('Run', runId);
-  const run = await tx.run.findUniqueOrThrow({ where: { id: runId } });
+  if (options.locked && options.locked.id !== runId) throw new Error(`applyRunEventInTx: the locked run is ${options.locked.id}, not ${runId}`);
+  const run = options.locked ?? (await lockRunInTx(tx, runId, options.stackId)).run;
 
   if (options.leaseToken !== undefined && run.leaseToken !== options.leaseToken) throw new LeaseLostError(runId, run.state);
 
@@ -87,18 +105,19 @@ export async function applyRunEventInTx(
   if (!result.ok) throw DomainError.invalidState(result);
   const to = result.to;
 
-  const data: Prisma.RunUncheckedUpdateInput = { ...options.update, state: to };
-  if (UNLEASED_STATES.has(to) || isTerminal(to)) Object.assign(data, LEASE_CLEARED);
-  if (to === 'READY') data.queueReason = null;
-  if (to === 'PREPARING' && !run.startedAt) data.startedAt = now;
-  if (isTerminal(to)) data.finishedAt = now;
-  const updated = await tx.run.update({ where: { id: runId }, data });
+  const set: RunColumns = { ...options.update, state: to };
+  if (UNLEASED_STATES.has(to) || isTerminal(to)) Object.assign(set, LEASE_CLEARED);
+  if (to === 'READY') set.queueReason = null;
+  if (to === 'PREPARING' && !run.startedAt) set.startedAt = now;
+  if (isTerminal(to)) set.finishedAt = now;
 
   const reason = options.reason ?? null;
-  await tx.runTransition.create({
-    data: {
-      accountId: tx.accountId,
-      runId,
+  const phase = phaseJobFor(run, to);
+  const updated = await tx.writeRunTransition({
+    runId,
+    set,
+    updatedAt: now,
+    history: {
       fromState: run.state,
       toState: to,
       event: event.type,
@@ -108,17 +127,11 @@ export async function applyRunEventInTx(
       reason,
       at: now,
     },
+    outbox: phase ? outboxJob('runPhase', { accountId: tx.accountId, runId, phase }) : null,
+    // The planned workspace holds unmasked values: keep it only while the plan may still be applied.
+    deleteArchive: isTerminal(to),
+    stackState: options.stackState ?? null,
   });
-
-  // The planned workspace holds unmasked values: keep it only while the plan may still be applied.
-  if (isTerminal(to)) await tx.workspaceArchive.deleteMany({ where: { runId } });
-
-  const phase = phaseJobFor(updated, to);
-  if (phase) {
-    await tx.outbox.create({
-      data: { accountId: tx.accountId, ...outboxJob('runPhase', { accountId: tx.accountId, runId, phase }) },
-    });
-  }
   effects.stateChanged({ runId, accountId: tx.accountId, stackId: run.stackId, state: to, at: now, reason });
 
   if (holdsStackLock(run) && !holdsStackLock(updated)) {
@@ -136,6 +149,7 @@ export async function applyRunEvent(scope: AccountScope, runId: string, event: R
 }
 
 const LOCK_TAKING_TYPES = ['TRACKED', 'TASK'] as const;
+const STACK_QUEUE = { lockTakingTypes: LOCK_TAKING_TYPES, holdingStates: LOCK_HOLDING_STATES } as const;
 
 /**
  * The stack lock: one tracked run or task per stack at a time. Call with the stack row locked
@@ -143,36 +157,30 @@ const LOCK_TAKING_TYPES = ['TRACKED', 'TASK'] as const;
  * the oldest queued run gets it (QUEUED → READY, which enqueues its job); the others are told why
  * they wait.
  */
-export async function promoteQueuedRuns(tx: TenantTx, stackId: string, now: Date): Promise<AfterCommit> {
+export async function promoteQueuedRuns(tx: TenantTx, stackId: string, now: Date, options: { created?: Run } = {}): Promise<AfterCommit> {
   const effects = new AfterCommit();
   await lockStackOnce(tx, stackId);
-  const stack = await tx.stack.findUnique({ where: { id: stackId }, select: { lockedReason: true } });
-  if (!stack) return effects;
+  // After the lock, in a statement of its own: it must see what the previous holder committed.
+  const queue = await tx.stackQueue(stackId, STACK_QUEUE);
+  if (!queue) return effects;
 
-  let holder = await tx.run.findFirst({
-    where: { stackId, type: { in: [...LOCK_TAKING_TYPES] }, state: { in: [...LOCK_HOLDING_STATES] } },
-    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-    select: { id: true },
-  });
-
-  if (!holder && !stack.lockedReason) {
-    const next = await tx.run.findFirst({
-      where: { stackId, type: { in: [...LOCK_TAKING_TYPES] }, state: 'QUEUED' },
-      orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
-      select: { id: true },
-    });
-    if (next) {
-      await applyRunEventInTx(tx, next.id, { type: 'PROMOTE' }, { actor: SYSTEM_ACTOR, reason: 'Stack lock acquired', stackId }, now, effects);
-      holder = next;
-    }
+  let holder = queue.holderId;
+  let waiting = queue.queued;
+  if (!holder && !queue.lockedReason && queue.nextQueuedId) {
+    const next = queue.nextQueuedId;
+    // A run created in this transaction is not locked by anyone else: no need to lock it again.
+    const locked = options.created?.id === next ? { locked: options.created } : {};
+    await applyRunEventInTx(tx, next, { type: 'PROMOTE' }, { actor: SYSTEM_ACTOR, reason: 'Stack lock acquired', stackId, ...locked }, now, effects);
+    holder = next;
+    waiting -= 1;
   }
 
-  const reason = stack.lockedReason
-    ? `Stack is locked: ${stack.lockedReason}`
+  const reason = queue.lockedReason
+    ? `Stack is locked: ${queue.lockedReason}`
     : holder
-      ? `Waiting for run ${shortId(holder.id)} to finish: a stack runs one tracked run at a time`
+      ? `Waiting for run ${shortId(holder)} to finish: a stack runs one tracked run at a time`
       : null;
-  if (reason) {
+  if (reason && waiting > 0) {
     await tx.run.updateMany({
       where: { stackId, type: { in: [...LOCK_TAKING_TYPES] }, state: 'QUEUED', OR: [{ queueReason: null }, { queueReason: { not: reason } }] },
       data: { queueReason: reason },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { TenantDb, TenantTx } from '@gantry/db';
+import type { StackStateRow, TenantDb, TenantTx } from '@gantry/db';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { lockStackOnce } from '../runs/transition.ts';
@@ -51,14 +51,41 @@ export async function storeStateInTx(
   runId: string | null,
   bytes: Buffer,
 ): Promise<{ version: number; changed: boolean }> {
+  const next = await nextStateVersion(scope, tx, stackId, runId, bytes);
+  if (!next.row) return { version: next.version, changed: false };
+  await tx.stackState.create({ data: { accountId: tx.accountId, ...next.row } });
+  return { version: next.version, changed: true };
+}
+
+/**
+ * The next version of the stack's state, encrypted, ready to insert (with the stack row locked, so
+ * nobody else takes that version); null when `bytes` is the current state already.
+ */
+export async function newStateVersionInTx(
+  scope: AccountScope,
+  tx: TenantTx,
+  stackId: string,
+  runId: string | null,
+  bytes: Buffer,
+): Promise<StackStateRow | null> {
+  return (await nextStateVersion(scope, tx, stackId, runId, bytes)).row;
+}
+
+async function nextStateVersion(
+  scope: AccountScope,
+  tx: TenantTx,
+  stackId: string,
+  runId: string | null,
+  bytes: Buffer,
+): Promise<{ version: number; row: StackStateRow | null }> {
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   await lockStackOnce(tx, stackId);
   const current = await tx.stackState.findFirst({ where: { stackId }, orderBy: { version: 'desc' }, select: { version: true, sha256: true } });
-  if (current?.sha256 === sha256) return { version: current.version, changed: false };
+  if (current?.sha256 === sha256) return { version: current.version, row: null };
   const version = (current?.version ?? 0) + 1;
-  await tx.stackState.create({
-    data: {
-      accountId: tx.accountId,
+  return {
+    version,
+    row: {
       stackId,
       version,
       ...stateHeader(bytes),
@@ -67,8 +94,7 @@ export async function storeStateInTx(
       sizeBytes: bytes.length,
       runId,
     },
-  });
-  return { version, changed: true };
+  };
 }
 
 export async function listStateVersions(db: TenantDb, stackId: string) {
