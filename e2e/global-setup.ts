@@ -131,7 +131,9 @@ export default async function globalSetup() {
   try {
     web = start('web', process.execPath, [join(webDir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
       cwd: webDir,
-      env: { ...env, PORT: String(port) },
+      // Each test browses from an address of its own (support/app.ts sets x-forwarded-for), so the
+      // per-address sign-up limit (10 an hour) counts per test, as for separate people.
+      env: { ...env, PORT: String(port), GANTRY_TRUST_PROXY: 'true' },
     });
     worker = start('worker', 'pnpm', ['--filter', '@gantry/worker', 'start'], { cwd: repoRoot, env });
     const w = worker;

@@ -13,7 +13,19 @@ export const test = base.extend({
     if (!url) throw new Error('E2E_BASE_URL is not set: run the tests through playwright.config.ts (global setup starts the app)');
     await use(url);
   },
+  // The web app trusts x-forwarded-for in these tests (global-setup.ts): each test is a client of
+  // its own for the per-address sign-in and sign-up limits, every browser context of it included.
+  // eslint-disable-next-line no-empty-pattern
+  extraHTTPHeaders: async ({}, use) => {
+    await use({ 'x-forwarded-for': testClientAddress() });
+  },
 });
+
+/** A random private address (10.x.y.z). */
+export function testClientAddress(): string {
+  const bytes = randomBytes(3);
+  return `10.${bytes[0]}.${bytes[1]}.${bytes[2]! % 254 + 1}`;
+}
 export { expect };
 
 export interface NewUser {

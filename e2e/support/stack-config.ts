@@ -55,6 +55,8 @@ data "terraform_remote_state" "gate" {
   depends_on = [data.terraform_remote_state.filler]
 }
 `,
+    // Project root `noop`: nothing to create, so a plan has no changes and the run just finishes.
+    'noop/main.tf': 'locals {\n  nothing = "to do"\n}\n',
     // A syntax error (unterminated string): runs of a stack rooted here fail while initializing.
     'broken/main.tf': 'resource "terraform_data" "broken" {\n  input = "unterminated\n}\n',
     'main.tf': `variable "gate_path" {

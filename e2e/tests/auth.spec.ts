@@ -50,3 +50,24 @@ test("another account's run and its event stream are not found", async ({ page, 
   await expect(other.getByRole('alert').filter({ hasText: 'Run not found' })).toBeVisible();
   await other.close();
 });
+
+test('too many failed sign-ins: the form says when to try again', async ({ page }) => {
+  const user = await signUp(page);
+  await page.getByRole('button', { name: `User menu for ${user.name}` }).click();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.waitForURL(/\/sign-in/);
+  // 10 failures for one email in 15 minutes lock it, whatever the password.
+  const password = page.getByLabel('Password');
+  for (let i = 0; i < 10; i++) {
+    await page.getByLabel('Email').fill(user.email);
+    await password.fill(`wrong password ${i}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    // The form clears the password once the attempt is answered.
+    await expect(password).toHaveValue('');
+    await expect(page.getByRole('alert').filter({ hasText: 'Email or password is incorrect' })).toBeVisible();
+  }
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Too many attempts' })).toHaveText('Too many attempts, try again in 15 minutes.');
+  await expect(page).toHaveURL(/\/sign-in/);
+});

@@ -8,8 +8,16 @@ test('a failed run shows what went wrong and can be retried', async ({ page }) =
   await page.getByRole('button', { name: 'Trigger' }).first().click();
   await page.waitForURL(/\/runs\/[^/]+$/);
   await expect(runStateBadge(page)).toHaveText('FAILED', { timeout: 90_000 });
-  await expect(page.getByRole('alert').filter({ hasText: 'The run failed' })).toBeVisible();
+  const failure = page.getByRole('alert').filter({ hasText: 'The run failed' });
+  await expect(failure).toBeVisible();
   await expect(page.getByRole('log')).toContainText(BROKEN_CONFIG_ERROR);
+  // The error is said once, above the log, with what to do next; the timeline does not repeat it.
+  await expect(failure).toContainText('What to do next');
+  await expect(failure.getByRole('button', { name: /log$/ })).toBeVisible();
+  const error = (await failure.locator('pre').textContent())!.trim();
+  expect(error.length).toBeGreaterThan(0);
+  await expect(page.getByRole('list', { name: 'Run states' })).not.toContainText(error.split('\n')[0]!);
+  await expect(page.locator('main').getByText(error.split('\n')[0]!, { exact: false })).toHaveCount(1);
 
   const failedUrl = page.url();
   await page.getByRole('button', { name: 'Retry' }).click();

@@ -26,6 +26,8 @@ export async function proxy(request: NextRequest) {
   // Non-GET page requests are server actions (sign-in, sign-out…), which check the session themselves.
   if (request.method !== 'GET' && request.method !== 'HEAD') return NextResponse.next();
   const { pathname, search } = request.nextUrl;
+  // Invitation links serve the signed-out (sign up) and the signed-in (join) alike.
+  if (pathname.startsWith('/invite/')) return NextResponse.next();
   const signedIn = await isSignedIn(request);
   if (PUBLIC_PATHS.has(pathname)) {
     return signedIn ? NextResponse.redirect(new URL('/', request.nextUrl)) : NextResponse.next();

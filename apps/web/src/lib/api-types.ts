@@ -10,3 +10,6 @@ export type StackInput = RouterInputs['stacks']['create'];
 export type RunListItem = RouterOutputs['runs']['list']['items'][number];
 export type RunDetail = RouterOutputs['runs']['get'];
 export type EnvVariable = RouterOutputs['env']['list'][number];
+export type Member = RouterOutputs['members']['list'][number];
+export type Invitation = RouterOutputs['invitations']['list'][number];
+export type InvitationPreview = RouterOutputs['invitations']['lookup'];

@@ -6,7 +6,13 @@ import { paths } from './paths.ts';
 
 const MIN_RENDER_INTERVAL_MS = 100;
 
-export type StreamStatus = 'connecting' | 'live' | 'reconnecting' | 'ended' | 'unavailable';
+/**
+ * connecting: no answer yet; live: connected and the server follows the run as it happens;
+ * polling: connected, but the server cannot subscribe to live updates (Redis) and reads the database
+ * every second; reconnecting: the connection dropped and the browser retries; ended: the run ended
+ * and everything was received; unavailable: the server refused (the browser does not retry).
+ */
+export type StreamStatus = 'connecting' | 'live' | 'polling' | 'reconnecting' | 'ended' | 'unavailable';
 
 export interface RunStateEvent {
   state: string;
@@ -61,7 +67,11 @@ export function useRunEvents(accountSlug: string, runId: string, onState: (event
       timer = null;
     };
 
-    source.addEventListener('open', () => setStatus('live'));
+    // Connected is not live: the server says which with a `mode` event first, and on every change.
+    source.addEventListener('mode', (event) => {
+      const data = parseJson((event as MessageEvent<string>).data);
+      setStatus(data?.mode === 'live' ? 'live' : 'polling');
+    });
     source.addEventListener('log', (event) => {
       const chunk = parseJson((event as MessageEvent<string>).data);
       if (chunk && typeof chunk.seq === 'number' && typeof chunk.state === 'string' && typeof chunk.text === 'string') {

@@ -1,2 +1,2 @@
 // The one place the web app binds to the backend packages (API router, context, credentials).
-export { appRouter, createContext, verifyCredentials, type AppRouter } from '@gantry/api';
+export { appRouter, createApiHandler, createContext, verifyCredentials, type AppRouter } from '@gantry/api';

@@ -213,6 +213,8 @@ describe('run lifecycle (core, no worker)', () => {
     const done = await planThrough(b.id, false);
     expect(done.run.state).toBe('FINISHED');
     expect((await getRun(scope, b.id)).transitions.at(-1)?.reason).toBe('No changes');
+    // The runs list tells a no-op run from one that applied changes.
+    expect((await listRuns(scope, { stackId: noop.id })).items.map((r) => [r.state, r.hasChanges])).toEqual([['FINISHED', false]]);
   });
 
   it('stop: the worker loses its lease at the next heartbeat and cannot move the run', async () => {

@@ -30,6 +30,8 @@ export interface RunListItem {
   createdAt: Date;
   finishedAt: Date | null;
   durationMs: number | null;
+  /** Whether the plan changes anything; null until planned. A FINISHED run with false changed nothing. */
+  hasChanges: boolean | null;
 }
 
 export interface RunTimelineEntry {
@@ -93,6 +95,7 @@ export async function listRuns(scope: AccountScope, rawInput: z.input<typeof lis
       createdAt: run.createdAt,
       finishedAt: run.finishedAt,
       durationMs: durationOf(run),
+      hasChanges: run.hasChanges,
     })),
     nextCursor: runs.length > limit ? (page[page.length - 1]?.id ?? null) : null,
   };

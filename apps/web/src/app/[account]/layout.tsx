@@ -22,7 +22,7 @@ export default async function AccountLayout({ children, params }: { children: Re
   // Not a member: answer as if the account did not exist.
   if (!account) notFound();
   return (
-    <AccountProvider account={account}>
+    <AccountProvider account={account} viewer={me.user}>
       <AccountDataProvider key={slug} accountSlug={slug}>
         <AppShell user={me.user} accounts={me.accounts} current={account}>
           {children}

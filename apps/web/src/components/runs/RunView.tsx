@@ -28,12 +28,15 @@ import type { RunDetail } from '@/lib/api-types.ts';
 import { errorCode, errorMessage } from '@/lib/errors.ts';
 import { paths } from '@/lib/paths.ts';
 import { isRunState, withState } from '@/lib/run-optimistic.ts';
+import { failedPhase, withoutRepeatedError } from '@/lib/run-failure.ts';
+import { isNoChangesRun } from '@/lib/run-outcome.ts';
 import { defaultPhase, phaseFromHash } from '@/lib/run-phase.ts';
 import { shortRunId, splitRunIds, triggerReasonLabel } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 import { useRunEvents, type RunStateEvent, type StreamStatus } from '@/lib/use-run-events.ts';
 import { Elapsed } from '../Elapsed.tsx';
 import { RunActions } from './RunActions.tsx';
+import { RunFailure } from './RunFailure.tsx';
 
 /** The run screen: header with actions, state timeline, plan, and the live log of a phase. */
 export function RunView({ stackId, runId }: { stackId: string; runId: string }) {
@@ -117,7 +120,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
             <h2 id="timeline-title" className="px-2 pt-1 pb-2 text-xs font-semibold tracking-wide text-muted uppercase">
               Timeline
             </h2>
-            <RunTimeline transitions={data.transitions} selected={selected} hasLog={(s) => phases.includes(s) || (isLogPhase(s) && s === data.state)} onSelect={selectPhase} />
+            <RunTimeline transitions={withoutRepeatedError(data.transitions, data.error)} selected={selected} hasLog={(s) => phases.includes(s) || (isLogPhase(s) && s === data.state)} onSelect={selectPhase} />
           </section>
         </aside>
         <div className="min-w-0 space-y-4">
@@ -126,22 +129,8 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
               <QueueReason reason={data.queueReason} runId={data.waitingForRunId} stackId={stackId} />
             </Alert>
           ) : null}
-          {data.state === 'FAILED' && data.error ? (
-            <Alert title="The run failed">
-              <p className="font-mono text-xs whitespace-pre-wrap">{data.error}</p>
-              {lockedByThisRun ? (
-                <p className="mt-1">
-                  Its apply was interrupted, so the stack stays locked and new runs wait. Check that the infrastructure matches the state, then
-                  unlock the stack on{' '}
-                  <Link href={paths.stack(account.slug, stackId)} className="font-medium underline hover:no-underline">
-                    its page
-                  </Link>
-                  .
-                </p>
-              ) : (
-                <p className="mt-1">Check the log below for details, fix the cause and press Retry.</p>
-              )}
-            </Alert>
+          {data.state === 'FAILED' ? (
+            <RunFailure error={data.error} phase={failedPhase(data.transitions)} stackId={stackId} lockedByThisRun={lockedByThisRun} onShowLog={selectPhase} />
           ) : null}
           {data.state === 'UNCONFIRMED' ? (
             <Alert tone="warning" title="This plan waits for your confirmation">
@@ -255,6 +244,11 @@ function RunHeader({ run, stackId }: { run: RunDetail; stackId: string }) {
         <div className="min-w-0">
           <div className="flex items-center gap-2.5">
             <StateBadge state={run.state} size="md" />
+            {isNoChangesRun(run) ? (
+              <Badge tone="muted" title="The plan changed nothing, so nothing was applied">
+                No changes
+              </Badge>
+            ) : null}
             <h1 className="truncate text-lg font-semibold tracking-tight" title={run.commitMessage ?? undefined}>
               {title}
             </h1>
@@ -339,21 +333,27 @@ function PlanSection({ run }: { run: RunDetail }) {
 const STATUS_TEXT: Record<StreamStatus, string> = {
   connecting: 'Connecting…',
   live: 'Live',
+  polling: 'Polling',
   reconnecting: 'Reconnecting…',
   ended: 'Complete',
   unavailable: 'Live updates unavailable — reload to retry',
 };
 
+const STATUS_TITLE: Partial<Record<StreamStatus, string>> = {
+  polling: 'The server cannot get live updates right now (Redis is unavailable); it checks for new output every second.',
+  reconnecting: 'The connection to the server dropped; reconnecting. Nothing is lost: the log resumes where it stopped.',
+};
+
 function StreamIndicator({ status }: { status: StreamStatus }) {
   return (
-    <span className="inline-flex items-center gap-1.5" role="status">
+    <span className="inline-flex items-center gap-1.5" role="status" title={STATUS_TITLE[status]}>
       <span
         aria-hidden="true"
         className={cx(
           'size-1.5 rounded-full',
           status === 'live' && 'animate-pulse bg-emerald-500',
           status === 'ended' && 'bg-zinc-400',
-          (status === 'connecting' || status === 'reconnecting') && 'animate-pulse bg-amber-500',
+          (status === 'connecting' || status === 'reconnecting' || status === 'polling') && 'animate-pulse bg-amber-500',
           status === 'unavailable' && 'bg-red-500',
         )}
       />

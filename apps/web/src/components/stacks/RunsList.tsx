@@ -1,6 +1,6 @@
 'use client';
 
-import { Alert, Button, commitTitle, EmptyState, formatDuration, IconPlay, isTerminalState, RelativeTime, shortSha, StateBadge } from '@gantry/ui';
+import { Alert, Badge, Button, commitTitle, EmptyState, formatDuration, IconPlay, isTerminalState, RelativeTime, shortSha, StateBadge } from '@gantry/ui';
 import { useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { canWrite, useAccount } from '@/lib/account.tsx';
@@ -8,12 +8,11 @@ import { useAccountStreamConnected } from '@/lib/account-events.tsx';
 import { errorMessage } from '@/lib/errors.ts';
 import { listRefreshInterval } from '@/lib/live.ts';
 import { paths } from '@/lib/paths.ts';
+import { isNoChangesRun } from '@/lib/run-outcome.ts';
 import { RUNS_PAGE_SIZE, triggeredByLabel, triggerReasonLabel } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 import { Elapsed } from '../Elapsed.tsx';
 import { TriggerButton } from './TriggerButton.tsx';
-
-
 
 export function RunsList({ stackId }: { stackId: string }) {
   const trpc = useTRPC();
@@ -82,11 +81,17 @@ export function RunsList({ stackId }: { stackId: string }) {
           ) : null}
           {items.map((run) => {
             const href = paths.run(account.slug, stackId, run.id);
+            const noChanges = isNoChangesRun(run);
             return (
               <tr key={run.id} className="border-b border-line last:border-0 hover:bg-subtle/60">
                 <td className="px-3 py-2">
-                  <Link href={href} aria-label={`Run ${shortSha(run.commitSha)}: ${run.state}`} className="inline-flex">
+                  <Link href={href} aria-label={`Run ${shortSha(run.commitSha)}: ${run.state}${noChanges ? ', no changes' : ''}`} className="inline-flex items-center gap-1.5">
                     <StateBadge state={run.state} />
+                    {noChanges ? (
+                      <Badge tone="muted" title="The plan changed nothing, so nothing was applied">
+                        No changes
+                      </Badge>
+                    ) : null}
                   </Link>
                 </td>
                 <td className="max-w-[42vw] px-3 py-2 sm:max-w-96">

@@ -97,7 +97,15 @@ export function StackHeader({ stackId }: { stackId: string }) {
           ) : null}
           {data?.description ? <p className="mt-1.5 max-w-3xl text-sm text-muted">{data.description}</p> : null}
         </div>
-        {data && canWrite(account.role) ? <TriggerButton stackId={stackId} /> : null}
+        {data ? (
+          canWrite(account.role) ? (
+            <TriggerButton stackId={stackId} />
+          ) : (
+            <p className="max-w-56 text-right text-xs text-muted">
+              <span className="font-medium text-fg">Read only.</span> Readers follow runs; writers and admins trigger them.
+            </p>
+          )
+        ) : null}
       </div>
       {data?.lockedReason ? <StackLockBanner stackId={stackId} reason={data.lockedReason} runId={data.lockedByRunId} /> : null}
       <nav aria-label="Stack" className="-mb-px mt-3 flex gap-1 overflow-x-auto">

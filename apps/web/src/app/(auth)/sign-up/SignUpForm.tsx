@@ -1,14 +1,10 @@
 'use client';
 
 import { Alert, Button, TextField } from '@gantry/ui';
-import { createTRPCClient, httpLink } from '@trpc/client';
 import { useState, type FormEvent } from 'react';
-import superjson from 'superjson';
 import { errorMessage, fieldErrorsOf, type FieldErrors } from '@/lib/errors.ts';
-import type { AppRouter } from '@/server/backend.ts';
+import { publicApi as api } from '@/lib/public-api.ts';
 import { signInAction } from '../actions.ts';
-
-const api = createTRPCClient<AppRouter>({ links: [httpLink({ url: '/api/trpc', transformer: superjson })] });
 
 // Checked here for instant feedback; the server validates again and its messages win.
 function validate(values: Record<string, string>): FieldErrors {

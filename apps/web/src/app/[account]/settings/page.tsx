@@ -7,7 +7,10 @@ export const metadata: Metadata = { title: 'Settings' };
 export default async function SettingsPage({ params }: { params: Promise<{ account: string }> }) {
   const { account } = await params;
   const trpc = await serverTRPC(account);
-  await requestQueryClient().prefetchQuery(trpc.members.list.queryOptions());
+  await Promise.all([
+    requestQueryClient().prefetchQuery(trpc.members.list.queryOptions()),
+    requestQueryClient().prefetchQuery(trpc.invitations.list.queryOptions()),
+  ]);
   return (
     <Prefetched>
       <AccountSettings />
