@@ -2,9 +2,9 @@ import type { Role } from './account.tsx';
 
 /** The roles, most powerful first, with what each may do (shown in the role pickers). */
 export const ROLE_OPTIONS: ReadonlyArray<{ role: Role; label: string; description: string }> = [
-  { role: 'ADMIN', label: 'Admin', description: 'manages members, settings and every stack' },
-  { role: 'WRITER', label: 'Writer', description: 'creates stacks, triggers and confirms runs' },
-  { role: 'READER', label: 'Reader', description: 'sees stacks, runs and logs' },
+  { role: 'ADMIN', label: 'Admin', description: 'Admins manage members, settings and every stack.' },
+  { role: 'WRITER', label: 'Writer', description: 'Writers create stacks, trigger and confirm runs.' },
+  { role: 'READER', label: 'Reader', description: 'Readers see stacks, runs and logs.' },
 ];
 
 export function roleLabel(role: Role): string {

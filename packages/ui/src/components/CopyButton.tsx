@@ -4,7 +4,8 @@ import { useState } from 'react';
 import { cx } from '../lib/cx.ts';
 import { IconCheck, IconCopy } from './icons.tsx';
 
-export function CopyButton({ value, label = 'Copy', className }: { value: string; label?: string; className?: string }) {
+/** Copies `value`; the label is for screen readers only unless `showLabel` (then it is the button's text). */
+export function CopyButton({ value, label = 'Copy', className, showLabel = false }: { value: string; label?: string; className?: string; showLabel?: boolean }) {
   const [copied, setCopied] = useState(false);
   return (
     <button
@@ -21,7 +22,7 @@ export function CopyButton({ value, label = 'Copy', className }: { value: string
       }}
     >
       {copied ? <IconCheck size={12} /> : <IconCopy size={12} />}
-      <span className={cx(!copied && 'sr-only')}>{copied ? 'Copied' : label}</span>
+      <span className={cx(!copied && !showLabel && 'sr-only')}>{copied ? 'Copied' : label}</span>
     </button>
   );
 }

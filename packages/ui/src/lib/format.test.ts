@@ -51,6 +51,11 @@ describe('formatRelativeTime', () => {
     ['2026-11-23T12:00:00Z', '2d ago'],
     ['2026-03-04T12:00:00Z', 'Mar 4'],
     ['2024-03-04T12:00:00Z', 'Mar 4, 2024'],
+    // Deadlines ahead (an invitation that expires).
+    ['2026-11-25T12:05:00Z', 'in 5m'],
+    ['2026-11-25T15:00:00Z', 'in 3h'],
+    ['2026-12-02T12:00:00Z', 'in 7d'],
+    ['2027-03-04T12:00:00Z', 'Mar 4, 2027'],
   ])('%s → %s', (iso, text) => {
     expect(formatRelativeTime(iso, now)).toBe(text);
   });
@@ -64,6 +69,8 @@ describe('formatRelativeTime', () => {
     expect(relativeTimeRefreshMs(now - 5000, now)).toBe(1000);
     expect(relativeTimeRefreshMs(now - 10 * 60_000, now)).toBe(15_000);
     expect(relativeTimeRefreshMs(now - 5 * 3_600_000, now)).toBe(300_000);
+    // A deadline days ahead does not tick every second.
+    expect(relativeTimeRefreshMs(now + 7 * 86_400_000, now)).toBe(300_000);
   });
 });
 

@@ -37,11 +37,24 @@ export function formatRelativeTime(value: Date | string | number, now: Date | nu
   if (Number.isNaN(t)) return '—';
   const nowMs = typeof now === 'number' ? now : now.getTime();
   const diff = nowMs - t;
+  // Ahead by a minute or more: a deadline ("expires in 7d"), not clock skew.
+  if (-diff >= MINUTE) {
+    const ahead = -diff;
+    if (ahead < HOUR) return `in ${Math.round(ahead / MINUTE)}m`;
+    if (ahead < DAY) return `in ${Math.round(ahead / HOUR)}h`;
+    if (ahead < 30 * DAY) return `in ${Math.round(ahead / DAY)}d`;
+    return calendarDate(date, nowMs);
+  }
   if (diff < 10_000) return 'just now';
   if (diff < MINUTE) return `${Math.floor(diff / 1000)}s ago`;
   if (diff < HOUR) return `${Math.floor(diff / MINUTE)}m ago`;
   if (diff < DAY) return `${Math.floor(diff / HOUR)}h ago`;
   if (diff < 7 * DAY) return `${Math.floor(diff / DAY)}d ago`;
+  return calendarDate(date, nowMs);
+}
+
+/** "Mar 4" this year, "Mar 4, 2024" otherwise (UTC). */
+function calendarDate(date: Date, nowMs: number): string {
   const sameYear = date.getUTCFullYear() === new Date(nowMs).getUTCFullYear();
   return date.toLocaleDateString('en-US', {
     month: 'short',
@@ -53,7 +66,7 @@ export function formatRelativeTime(value: Date | string | number, now: Date | nu
 
 /** How soon a relative label can change: used to schedule the next re-render. */
 export function relativeTimeRefreshMs(value: Date | string | number, now: number = Date.now()): number {
-  const diff = now - toDate(value).getTime();
+  const diff = Math.abs(now - toDate(value).getTime());
   if (diff < MINUTE) return 1000;
   if (diff < HOUR) return 15_000;
   return 5 * MINUTE;

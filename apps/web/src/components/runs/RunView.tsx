@@ -310,22 +310,24 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
 function PlanSection({ run }: { run: RunDetail }) {
   const [open, setOpen] = useState(true);
   const summary = run.planSummary!;
+  const changes = run.resourceChanges && run.resourceChanges.length > 0 ? run.resourceChanges : null;
   return (
     <section aria-labelledby="plan-title" className="rounded-lg border border-line bg-surface">
-      <div className="flex flex-wrap items-center justify-between gap-3 border-b border-line px-3 py-2.5">
+      <div className={cx('flex flex-wrap items-center justify-between gap-3 px-3 py-2.5', open && changes && 'border-b border-line')}>
         <div className="flex flex-wrap items-center gap-x-4 gap-y-1">
           <h2 id="plan-title" className="text-sm font-semibold">
             Plan
           </h2>
           <PlanSummary summary={summary} />
         </div>
-        {run.resourceChanges && run.resourceChanges.length > 0 ? (
+        {changes ? (
           <button type="button" aria-expanded={open} onClick={() => setOpen((o) => !o)} className="text-xs font-medium text-accent hover:underline">
-            {open ? 'Hide resource changes' : `Show resource changes (${run.resourceChanges.length})`}
+            {open ? 'Hide resource changes' : `Show resource changes (${changes.length})`}
           </button>
         ) : null}
       </div>
-      {open && run.resourceChanges ? <ResourceChanges changes={run.resourceChanges} /> : null}
+      {/* A plan without changes says so in its summary; an empty table would repeat it. */}
+      {open && changes ? <ResourceChanges changes={changes} /> : null}
     </section>
   );
 }

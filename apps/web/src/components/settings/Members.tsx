@@ -41,6 +41,7 @@ function AddMember() {
   const formRef = useRef<HTMLFormElement>(null);
   const [clientErrors, setClientErrors] = useState<FieldErrors>({});
   const [added, setAdded] = useState<Added | null>(null);
+  const [role, setRole] = useState<Role>('READER');
   const add = useMutation(
     trpc.members.add.mutationOptions({
       onSuccess: (result) => {
@@ -61,7 +62,6 @@ function AddMember() {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const email = String(form.get('email') ?? '').trim();
-    const role = String(form.get('role') ?? 'READER') as Role;
     const invalid: FieldErrors = {};
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) invalid.email = ['Enter the email address of the person to add.'];
     setClientErrors(invalid);
@@ -87,10 +87,17 @@ function AddMember() {
             error={errors.email}
             hint="A Gantry user with this email joins at once; anyone else gets an invitation link."
           />
-          <SelectField label="Role" name="role" defaultValue="READER" error={errors.role} hint={ROLE_OPTIONS.find((r) => r.role === 'READER')?.description}>
+          <SelectField
+            label="Role"
+            name="role"
+            value={role}
+            onChange={(e) => setRole(e.target.value as Role)}
+            error={errors.role}
+            hint={ROLE_OPTIONS.find((r) => r.role === role)?.description}
+          >
             {ROLE_OPTIONS.map((option) => (
               <option key={option.role} value={option.role}>
-                {option.label} — {option.description}
+                {option.label}
               </option>
             ))}
           </SelectField>
@@ -130,7 +137,7 @@ function InvitationLink({ email, role, url, expiresAt, onDone }: { email: string
           fieldClassName="min-w-0 flex-1"
           onFocus={(e) => e.currentTarget.select()}
         />
-        <CopyButton value={url} label="Copy link" className="mb-1.5 h-7 border border-line px-2" />
+        <CopyButton value={url} label="Copy link" showLabel className="h-8 border border-line bg-surface px-2.5 text-sm font-medium text-fg" />
       </div>
       <div className="mt-3 flex justify-end">
         <Button size="sm" onClick={onDone}>
