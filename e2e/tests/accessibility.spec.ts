@@ -112,6 +112,16 @@ test('the main pages have no WCAG 2.1 A/AA violations that axe can find, in both
   await page.goto(`/${user.accountSlug}/settings`);
   await expect(page.getByRole('heading', { name: 'Members and roles' })).toBeVisible();
   await expectAccessible(page, 'account settings');
+  await page.getByRole('form', { name: 'Add a member' }).getByLabel('Email').fill(`a11y-${Date.now().toString(36)}@e2e.gantry.test`);
+  await page.getByRole('button', { name: 'Add member' }).click();
+  const link = await page.getByRole('textbox', { name: 'Invitation link' }).inputValue();
+  await expect(page.getByRole('table', { name: 'Pending invitations' })).toBeVisible();
+  await expectAccessible(page, 'members with an invitation link');
+  const invitee = await page.context().browser()!.newPage();
+  await invitee.goto(link);
+  await expect(invitee.getByRole('button', { name: 'Create user and join' })).toBeVisible();
+  await expectAccessible(invitee, 'invitation page');
+  await invitee.close();
   await page.getByRole('button', { name: `User menu for ${user.name}` }).click();
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
   await expectAccessible(page, 'open user menu');

@@ -1,4 +1,4 @@
-import { createStack, expect, signUp, test } from '../support/app.ts';
+import { createStack, expect, signUp, test, testClientAddress } from '../support/app.ts';
 
 test('sign out, fail with a wrong password, sign back in', async ({ page }) => {
   const user = await signUp(page);
@@ -70,4 +70,28 @@ test('too many failed sign-ins: the form says when to try again', async ({ page 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Too many attempts' })).toHaveText('Too many attempts, try again in 15 minutes.');
   await expect(page).toHaveURL(/\/sign-in/);
+});
+
+test('sign-ups are limited per client address (the address the proxy reports)', async ({ page }) => {
+  const signUpFrom = (address: string | null, i: number) =>
+    page.request.post('/api/trpc/auth.signUp', {
+      ...(address ? { headers: { 'x-forwarded-for': address } } : {}),
+      data: { json: { email: `flood-${Date.now().toString(36)}-${i}@e2e.gantry.test`, password: 'long enough pw', name: 'Flood', accountName: `Flood ${i}` } },
+    });
+  // This test's own address (support/app.ts): 10 sign-ups an hour pass, the 11th is refused.
+  for (let i = 0; i < 10; i++) expect((await signUpFrom(null, i)).status(), `sign-up ${i + 1}`).toBe(200);
+  const refused = await signUpFrom(null, 10);
+  expect(refused.status()).toBe(429);
+  const body = (await refused.json()) as { error: { json: { message: string } } };
+  expect(body.error.json.message).toMatch(/^Too many sign-ups from your network; try again in \d+ minutes?$/);
+  // The form says so too.
+  await page.goto('/sign-up');
+  await page.getByLabel('Your name').fill('Late');
+  await page.getByLabel('Email').fill(`late-${Date.now().toString(36)}@e2e.gantry.test`);
+  await page.getByLabel('Password').fill('long enough pw');
+  await page.getByLabel('Account name').fill('Late');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Too many sign-ups from your network' })).toBeVisible();
+  // Another address is another client.
+  expect((await signUpFrom(testClientAddress(), 11)).status()).toBe(200);
 });
