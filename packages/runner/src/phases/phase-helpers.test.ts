@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findDeclaredBackend } from '../workspace/state.ts';
 import { collectSecrets, firstVendorError } from './phase-context.ts';
+import { atLowPriority } from './plan-phase.ts';
 import { normalizeProjectRoot } from './project-root.ts';
 
 describe('firstVendorError', () => {
@@ -90,5 +91,17 @@ describe('findDeclaredBackend', () => {
         }),
       ),
     ).toBeNull();
+  });
+});
+
+describe('atLowPriority', () => {
+  const show = { binary: '/opt/tofu', displayName: 'tofu', args: ['show', '-json', 'plan.tfplan'], cwd: '/w', env: { A: '1' } };
+
+  it('runs the command through nice, everything else unchanged', () => {
+    expect(atLowPriority(show, '/usr/bin/nice')).toEqual({ ...show, binary: '/usr/bin/nice', args: ['-n', '10', '/opt/tofu', 'show', '-json', 'plan.tfplan'] });
+  });
+
+  it('leaves the command as it is on a machine without nice', () => {
+    expect(atLowPriority(show, null)).toBe(show);
   });
 });

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkoutCommit,
@@ -193,7 +194,9 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
       commit,
       declaredBackend: backend?.type ?? null,
     };
-    const describe = (describer: PhaseContext<PlanStage>) => describePlan(describer, command(['show', '-json', planFile]), secrets);
+    // `show -json` may run beside the apply (autodeploy): at a lower CPU priority, so the apply on
+    // the run's critical path keeps the CPU when they compete for it.
+    const describe = (describer: PhaseContext<PlanStage>) => describePlan(describer, atLowPriority(command(['show', '-json', planFile])), secrets);
     if (retain) {
       context.throwIfCanceled();
       context.info(stage, `Plan saved (SHA-256 ${planFileSha256}); workspace kept on this worker`);
@@ -226,6 +229,17 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
       await context.dispose(input.keepWorkspace ?? false);
     }
   }
+}
+
+/** coreutils' `nice`, when the machine has it (nothing changes without it). */
+const NICE = ['/usr/bin/nice', '/bin/nice'].find((path) => existsSync(path)) ?? null;
+/** How much lower than the worker's a background command's priority is (nice increment). */
+const BACKGROUND_NICENESS = 10;
+
+/** The command run through `nice`: same process (nice execs it), lower CPU priority. */
+export function atLowPriority<C extends { binary: string; args: string[] }>(command: C, nice: string | null = NICE): C {
+  if (!nice) return command;
+  return { ...command, binary: nice, args: ['-n', String(BACKGROUND_NICENESS), command.binary, ...command.args] };
 }
 
 async function describePlan(
