@@ -52,7 +52,7 @@ export async function plainTofuRun(files: Record<string, string | null>): Promis
  *   with `show -json` alongside (autodeploy, as the worker does it).
  * Both use a repository cache as a worker does (warm after the first run).
  */
-export async function runnerOnlyRun(repo: GitRepoFixture, mode: 'archive' | 'in-place', cache: RepositoryCache): Promise<Measured> {
+export async function runnerOnlyRun(repo: Pick<GitRepoFixture, 'url' | 'sha'>, mode: 'archive' | 'in-place', cache: RepositoryCache): Promise<Measured> {
   const workRoot = await mkdtemp(join(tmpdir(), 'gantry-bench-runner-'));
   const common = { vendor: { kind: 'OPENTOFU' as const }, variables: [], log: () => {} };
   const source = { repositoryUrl: repo.url, sha: repo.sha };

@@ -10,6 +10,7 @@ import {
   loadPhaseInputs,
   recordPlan,
   recordPlanSummary,
+  settleCommitPins,
   triggerRun,
   type AccountScope,
 } from '@gantry/core';
@@ -65,6 +66,8 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
       const logs = createLogChunkStore(scope.db);
       const operations: Operation[] = [
         { name: 'trigger', run: async () => (runId = (await triggerRun(scope, { stackId: stack.id })).id) },
+        // The trigger pins the run to the branch head in the background (ls-remote, then an update).
+        { name: 'commit pin (after trigger)', run: () => settleCommitPins() },
         {
           name: 'claim',
           run: async () => {
@@ -127,7 +130,7 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
 }
 
 /** Operations on the run's critical path (the others run beside a tofu command). */
-export const BESIDE_TOFU = new Set(['INITIALIZING (+ commit)', 'PLANNING', 'log chunk append', 'heartbeat', 'recordPlanSummary (∥ apply)']);
+export const BESIDE_TOFU = new Set(['commit pin (after trigger)', 'INITIALIZING (+ commit)', 'PLANNING', 'log chunk append', 'heartbeat', 'recordPlanSummary (∥ apply)']);
 
 export function printDatabaseHotPath(profiles: OperationProfile[], verbose: boolean): void {
   console.log('\nDatabase work of one autodeploy run (same core calls as the worker, no tofu; medians; ∥ = beside a tofu command)');

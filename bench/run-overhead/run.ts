@@ -1,13 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createTestAccount, createTestServices } from '@gantry/core/testing';
-import { RepositoryCache } from '@gantry/runner';
 import { createGitRepoFixture, manyResourcesConfig, noChangesConfig } from '@gantry/test-support';
-import { plainTofuRun, runnerOnlyRun, type Measured } from './baseline.ts';
-import { profileDatabaseHotPath, printDatabaseHotPath } from './db-hot-path.ts';
+import type { Measured } from './baseline.ts';
+import { profileDatabaseHotPath, printDatabaseHotPath, type OperationProfile } from './db-hot-path.ts';
 import { GantrySystem, stateAt, type TriggeredRun } from './gantry.ts';
+import { LightProcess } from './light-process.ts';
 import { describe, fmt, percentile } from './stats.ts';
 
 /**
@@ -69,37 +69,55 @@ const OVERLAPPING: Record<string, string> = {
   'describe.summarize': 'while tofu apply runs',
 };
 
+/** The worker's steps that are one database operation of the database section, by that operation's name. */
+const DATABASE_OPERATION_OF_STEP: Record<string, string> = {
+  'trigger request (run, timeline, outbox rows)': 'trigger',
+  claim: 'claim',
+  'transition.START_INITIALIZING': 'INITIALIZING (+ commit)',
+  'transition.START_PLANNING': 'PLANNING',
+  recordPlan: 'recordPlan (→ APPLYING)',
+  recordPlanSummary: 'recordPlanSummary (∥ apply)',
+  finishApply: 'state + FINISHED',
+};
+
 const median = (values: number[]) => percentile(values, 50);
 
 if (values['db-only']) {
-  await databaseSection();
+  printDatabaseHotPath(await databaseProfiles(), values['show-sql']);
   process.exit(0);
 }
 
 /** The database hot path on its own database (no worker there: the runs are driven by hand). */
-async function databaseSection(): Promise<void> {
-  if (dbReps === 0) return;
-  const test = await createTestServices({ redisUrl: null });
+async function databaseProfiles(): Promise<OperationProfile[]> {
+  if (dbReps === 0) return [];
+  // The branch head, as a repository would answer it (no git process: this measures the database).
+  const test = await createTestServices({ redisUrl: null, resolveCommit: async () => ({ sha: 'b'.repeat(40), message: null }) });
   try {
     const { scope } = await createTestAccount(test.services, 'DbBench');
-    printDatabaseHotPath(await profileDatabaseHotPath(scope, '/srv/bench-repo', dbReps), values['show-sql']);
+    return await profileDatabaseHotPath(scope, '/srv/bench-repo', dbReps);
   } finally {
     await test.cleanup();
   }
 }
 
+const load = () => loadavg().map((value) => value.toFixed(2)).join(' ');
+const loadAtStart = load();
+// (b) and (r) run in a child process that never loads a database client (baseline-child.ts says
+// why), started before this process runs its first query.
+const light = LightProcess.start();
 const files = manyResourcesConfig({ count: resources });
 const repo = await createGitRepoFixture({ files });
 const noopRepo = await createGitRepoFixture({ files: noChangesConfig() });
 const cacheDir = await mkdtemp(join(tmpdir(), 'gantry-bench-git-cache-'));
-const cache = new RepositoryCache(cacheDir);
+const plainTofuRun = () => light.measure({ kind: 'plain', resources });
+const runnerOnlyRun = (mode: 'archive' | 'in-place') => light.measure({ kind: mode, repo: { url: repo.url, sha: repo.sha }, cacheDir });
 const system = values['skip-system'] ? null : await GantrySystem.start(values['redis-url']);
 try {
-  console.log(`Run overhead: ${resources} terraform_data resources, ${reps} repetitions each\n`);
+  console.log(`Run overhead: ${resources} terraform_data resources, ${reps} repetitions each; load average ${loadAtStart}\n`);
   // One untimed run of each warms caches (the tofu binary is 79 MB; the worker loads its modules,
   // fetches the commit into its repository cache and asks tofu its version once).
-  await plainTofuRun(files);
-  await runnerOnlyRun(repo, 'archive', cache);
+  await plainTofuRun();
+  await runnerOnlyRun('archive');
   if (system) await system.triggerAndWait(await system.createStack(repo, 'warm-up'));
 
   const plain: Measured[] = [];
@@ -108,9 +126,9 @@ try {
   const gantry: TriggeredRun[] = [];
   for (let rep = 0; rep < reps; rep += 1) {
     // Interleaved, so drift in machine load affects each alike.
-    plain.push(await plainTofuRun(files));
-    runnerArchive.push(await runnerOnlyRun(repo, 'archive', cache));
-    runnerInPlace.push(await runnerOnlyRun(repo, 'in-place', cache));
+    plain.push(await plainTofuRun());
+    runnerArchive.push(await runnerOnlyRun('archive'));
+    runnerInPlace.push(await runnerOnlyRun('in-place'));
     if (system) gantry.push(await system.triggerAndWait(await system.createStack(repo, `bench-${rep}`)));
   }
   const gantryMs = gantry.map((g) => stateAt(g.run, 'FINISHED') - g.triggeredAt);
@@ -135,7 +153,9 @@ try {
   console.log(`(b) plain: ${Object.entries(medianSteps(plain.map((m) => m.steps))).map(([step, value]) => `${step} ${value.toFixed(0)}`).join(' · ')}`);
   console.log(`(r) runner, archive:  ${oneLine(medianSteps(runnerArchive.map((m) => m.steps)))}`);
   console.log(`(r) runner, in place: ${oneLine(medianSteps(runnerInPlace.map((m) => m.steps)))}`);
-  if (system) printGantryBreakdown(gantry, gantryMs);
+  // The database section runs on a database of its own, after the runs above (no worker there).
+  const profiles = await databaseProfiles();
+  if (system) printGantryBreakdown(gantry, gantryMs, profiles);
 
   if (system) {
     const stackId = await system.createStack(noopRepo, 'latency');
@@ -170,9 +190,11 @@ try {
     }
     console.log(`  before: trigger call → claim p50 ~${BEFORE.latencyP50} ms, p99 ${BEFORE.latencyP99} ms (ls-remote + fetch in the request)`);
   }
-  await databaseSection();
+  if (profiles.length > 0) printDatabaseHotPath(profiles, values['show-sql']);
+  console.log(`\nload average at the start ${loadAtStart}, at the end ${load()}`);
 } finally {
   await system?.close();
+  await light.close();
   await repo.cleanup();
   await noopRepo.cleanup();
   await rm(cacheDir, { recursive: true, force: true });
@@ -198,7 +220,11 @@ function oneLine(steps: Record<string, number>): string {
     .join(' · ');
 }
 
-function printGantryBreakdown(runs: TriggeredRun[], totals: number[]): void {
+function printGantryBreakdown(runs: TriggeredRun[], totals: number[], profiles: OperationProfile[]): void {
+  const tripsOf = (step: string) => {
+    const profile = profiles.find((p) => p.name === DATABASE_OPERATION_OF_STEP[step]);
+    return profile ? ` [${profile.statements} round trips]` : '';
+  };
   const rows: Array<[string, number, string?]> = [];
   const perRun = runs.map((g) => {
     const job = g.jobs.find((j) => j.phase === 'plan');
@@ -224,7 +250,7 @@ function printGantryBreakdown(runs: TriggeredRun[], totals: number[]): void {
   for (const [step, value, note] of rows) {
     if (value < 0.5 && step !== 'job end → FINISHED visible') continue;
     if (step === 'job end → FINISHED visible') continue;
-    console.log(`    ${step.padEnd(48)} ${value.toFixed(0).padStart(5)}${note ? `   (∥ ${note})` : ''}`);
+    console.log(`    ${step.padEnd(48)} ${value.toFixed(0).padStart(5)}${tripsOf(step)}${note ? `   (∥ ${note})` : ''}`);
   }
   console.log(`    ${'sum of the steps above'.padEnd(48)} ${accounted.toFixed(0).padStart(5)}`);
   console.log(`    ${'not in any step (awaits, scheduling)'.padEnd(48)} ${(median(totals) - accounted).toFixed(0).padStart(5)}`);
