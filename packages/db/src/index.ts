@@ -11,6 +11,7 @@ export {
   type StackStateRow,
   type RunTransitionWrite,
   type RunCreate,
+  type RunWithQueue,
   type StackQueue,
   type StackQueueFilter,
 } from './run-statements.ts';

@@ -100,12 +100,14 @@ describe('run statements', () => {
       const locked = await tx.lockRunAndStack(runId, stackId);
       expect(locked?.run.state).toBe('APPLYING');
       expect(locked?.stack.id).toBe(stackId);
-      return tx.writeRunTransition({
+      const { run: written, queue } = await tx.writeRunTransition({
         ...write(runId, set),
         outbox: { queue: 'runs', jobName: 'plan', payload: { accountId: run.accountId, runId, phase: 'plan' } },
         deleteArchive: true,
         stackState: { stackId, version: 1, serial: 4, lineage: 'l', ciphertext: new Uint8Array([9, 8]), sha256: 's', sizeBytes: 2, runId },
       });
+      expect(queue).toBeNull();
+      return written;
     });
     const stored = await prisma.run.findUniqueOrThrow({ where: { id: runId } });
     // What the statement returns is the row as Prisma reads it.
@@ -138,7 +140,7 @@ describe('run statements', () => {
 
   it('creates a run with its timeline row and audit entry', async () => {
     const db = forAccount(prisma, a.accountId);
-    const created = await db.transaction((tx) =>
+    const { run: created } = await db.transaction((tx) =>
       tx.createRun({
         run: { stackId: a.stackId, type: 'PROPOSED', state: 'QUEUED', commitSha: null, commitMessage: null, triggeredById: 'u1', triggeredByName: 'Ada', triggerReason: 'MANUAL', retryOfId: null, createdAt: at },
         history: { fromState: null, event: 'TRIGGER', actorKind: 'USER', actorId: 'u1', actorName: 'Ada', reason: null, at },
@@ -175,6 +177,37 @@ describe('run statements', () => {
     await prisma.run.delete({ where: { id: runId } });
     expect(await db.transaction((tx) => tx.stackQueue(stackId, filter))).toMatchObject({ holderId: holder.id });
     expect(await db.transaction((tx) => tx.stackQueue(a.stackId, filter))).toBeNull();
+  });
+});
+
+describe('the queue read with a write', () => {
+  const filter = { lockTakingTypes: ['TRACKED', 'TASK'] as const, holdingStates: ['READY', 'PLANNING', 'APPLYING'] as const };
+
+  it('a transition releasing the lock reads the queue without its own run', async () => {
+    const { accountId, stackId, runId } = await seed('release');
+    const waiting = await prisma.run.create({ data: { accountId, stackId, state: 'QUEUED' } });
+    const db = forAccount(prisma, accountId);
+    const { run, queue } = await db.transaction(async (tx) => {
+      await tx.lockRunAndStack(runId);
+      return tx.writeRunTransition({ ...write(runId), queueOf: filter });
+    });
+    expect(run.state).toBe('FINISHED');
+    expect(queue).toEqual({ lockedReason: null, holderId: null, nextQueuedId: waiting.id, queued: 1 });
+  });
+
+  it('a created run reads the queue as it was before it', async () => {
+    const { accountId, stackId, runId: holder } = await seed('create-queue');
+    const db = forAccount(prisma, accountId);
+    const create = {
+      run: { stackId, type: 'TRACKED' as const, state: 'QUEUED' as const, commitSha: null, commitMessage: null, triggeredById: null, triggeredByName: null, triggerReason: 'MANUAL' as const, retryOfId: null, createdAt: new Date() },
+      history: { fromState: null, event: 'TRIGGER', actorKind: 'SYSTEM' as const, actorId: null, actorName: null, reason: null, at: new Date() },
+      audit: null,
+      queueOf: filter,
+    };
+    const first = await db.transaction(async (tx) => (await tx.lockStack(stackId), tx.createRun(create)));
+    expect(first.queue).toEqual({ lockedReason: null, holderId: holder, nextQueuedId: null, queued: 0 });
+    const second = await db.transaction(async (tx) => (await tx.lockStack(stackId), tx.createRun(create)));
+    expect(second.queue).toEqual({ lockedReason: null, holderId: holder, nextQueuedId: first.run.id, queued: 1 });
   });
 });
 

@@ -115,6 +115,17 @@ export interface RunTransitionWrite {
   deleteArchive?: boolean;
   /** A state version to store in the same statement (the end of an apply). */
   stackState?: StackStateRow | null;
+  /**
+   * Also read the stack's queue (StackQueue), leaving this run out of it: for a transition that
+   * releases the stack lock (the stack is locked, so the queue read here is current).
+   */
+  queueOf?: StackQueueFilter | null;
+}
+
+/** A written or created run, and the stack's queue when it was asked for. */
+export interface RunWithQueue {
+  run: Run;
+  queue: StackQueue | null;
 }
 
 /** A new run, its first timeline row and its audit entry, in one statement. */
@@ -133,6 +144,11 @@ export interface RunCreate {
   };
   history: Omit<HistoryRow, 'toState'>;
   audit: { actorKind: ActorKind; actorId: string | null; action: string; data: Prisma.InputJsonValue | null } | null;
+  /**
+   * Also read the stack's queue as it was before this run (the new run is not in it: it is QUEUED and
+   * the newest). Lock the stack first, in an earlier statement.
+   */
+  queueOf?: StackQueueFilter | null;
 }
 
 /** What decides who holds a stack's lock next (promoteQueuedRuns), read in one statement. */
@@ -158,11 +174,26 @@ const LOCK_COLUMNS = Prisma.raw(
   [...STACK_FIELDS.map((field) => `s."${field}" AS "s.${field}"`), ...RUN_FIELDS.map((field) => `r."${field}" AS "r.${field}"`)].join(', '),
 );
 
-/** A time-ordered UUID (version 7), like the ids Prisma makes for `@default(uuid(7))`. */
+let lastUuidMs = 0;
+let uuidSequence = 0;
+
+/**
+ * A time-ordered UUID (version 7), like the ids Prisma makes for `@default(uuid(7))`: ids made by
+ * this process increase, also within one millisecond (12-bit sequence after the timestamp, RFC 9562
+ * method 3), so ordering by (createdAt, id) follows creation order.
+ */
 export function uuidv7(now = Date.now()): string {
+  if (now > lastUuidMs) {
+    lastUuidMs = now;
+    uuidSequence = randomBytes(2).readUInt16BE(0) & 0x3ff;
+  } else if (++uuidSequence > 0xfff) {
+    lastUuidMs += 1;
+    uuidSequence = 0;
+  }
   const bytes = randomBytes(16);
-  bytes.writeUIntBE(now, 0, 6);
-  bytes[6] = (bytes[6]! & 0x0f) | 0x70;
+  bytes.writeUIntBE(lastUuidMs, 0, 6);
+  bytes[6] = 0x70 | (uuidSequence >> 8);
+  bytes[7] = uuidSequence & 0xff;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
@@ -238,7 +269,7 @@ export function runTransitionStatement(accountId: string, write: RunTransitionWr
         ${stackState.runId}::text, ${history.at}::timestamp(3)
       FROM "run")`);
   }
-  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT * FROM "run"`;
+  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} ${selectRunAndQueue(accountId, write.queueOf ?? null, write.runId)}`;
 }
 
 /** Inserts a run with its first timeline row (and an audit entry), returning the run. */
@@ -266,17 +297,46 @@ export function createRunStatement(accountId: string, create: RunCreate): Prisma
         ${history.at}::timestamp(3)
       FROM "run")`);
   }
-  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} SELECT * FROM "run"`;
+  return Prisma.sql`WITH ${Prisma.join(parts, ', ')} ${selectRunAndQueue(accountId, create.queueOf ?? null, null)}`;
+}
+
+/** The columns of a stack's queue (StackQueue), from the stack row `s`, leaving `excludeRunId` out. */
+function queueColumns(filter: StackQueueFilter, excludeRunId: string | null, prefix: string): Prisma.Sql {
+  const types = Prisma.join([...filter.lockTakingTypes].map((type) => Prisma.sql`${type}::"RunType"`));
+  const holding = Prisma.join([...filter.holdingStates].map((state) => Prisma.sql`${state}::"RunState"`));
+  const others = excludeRunId === null ? Prisma.empty : Prisma.sql` AND r."id" <> ${excludeRunId}`;
+  const runsOfStack = Prisma.sql`FROM "Run" r WHERE r."stackId" = s."id" AND r."accountId" = s."accountId" AND r."type" IN (${types})${others}`;
+  const as = (name: string) => Prisma.raw(`"${prefix}${name}"`);
+  return Prisma.sql`s."lockedReason" AS ${as('lockedReason')},
+      (SELECT r."id" ${runsOfStack} AND r."state" IN (${holding}) ORDER BY r."createdAt", r."id" LIMIT 1) AS ${as('holderId')},
+      (SELECT r."id" ${runsOfStack} AND r."state" = 'QUEUED' ORDER BY r."createdAt", r."id" LIMIT 1) AS ${as('nextQueuedId')},
+      (SELECT count(*)::integer ${runsOfStack} AND r."state" = 'QUEUED') AS ${as('queued')}`;
+}
+
+const QUEUE_PREFIX = 'queue.';
+
+/** The final SELECT of a run statement: the run, and its stack's queue when asked for. */
+function selectRunAndQueue(accountId: string, filter: StackQueueFilter | null, excludeRunId: string | null): Prisma.Sql {
+  if (!filter) return Prisma.sql`SELECT * FROM "run"`;
+  return Prisma.sql`SELECT "run".*, ${queueColumns(filter, excludeRunId, QUEUE_PREFIX)}
+    FROM "run" JOIN "Stack" s ON s."id" = "run"."stackId" AND s."accountId" = ${accountId}`;
+}
+
+/** Splits a row of selectRunAndQueue. */
+export function runWithQueueFromRow(row: Record<string, unknown>): RunWithQueue {
+  const run: Record<string, unknown> = {};
+  const queue: Record<string, unknown> = {};
+  let hasQueue = false;
+  for (const [key, value] of Object.entries(row)) {
+    if (key.startsWith(QUEUE_PREFIX)) {
+      queue[key.slice(QUEUE_PREFIX.length)] = value;
+      hasQueue = true;
+    } else run[key] = value;
+  }
+  return { run: run as Run, queue: hasQueue ? (queue as unknown as StackQueue) : null };
 }
 
 /** The stack's lock reason and its queue (see StackQueue), in one statement. */
 export function stackQueueStatement(accountId: string, stackId: string, filter: StackQueueFilter): Prisma.Sql {
-  const types = Prisma.join([...filter.lockTakingTypes].map((type) => Prisma.sql`${type}::"RunType"`));
-  const holding = Prisma.join([...filter.holdingStates].map((state) => Prisma.sql`${state}::"RunState"`));
-  const runsOfStack = Prisma.sql`FROM "Run" r WHERE r."stackId" = s."id" AND r."accountId" = s."accountId" AND r."type" IN (${types})`;
-  return Prisma.sql`SELECT s."lockedReason",
-      (SELECT r."id" ${runsOfStack} AND r."state" IN (${holding}) ORDER BY r."createdAt", r."id" LIMIT 1) AS "holderId",
-      (SELECT r."id" ${runsOfStack} AND r."state" = 'QUEUED' ORDER BY r."createdAt", r."id" LIMIT 1) AS "nextQueuedId",
-      (SELECT count(*)::integer ${runsOfStack} AND r."state" = 'QUEUED') AS "queued"
-    FROM "Stack" s WHERE s."id" = ${stackId} AND s."accountId" = ${accountId}`;
+  return Prisma.sql`SELECT ${queueColumns(filter, null, '')} FROM "Stack" s WHERE s."id" = ${stackId} AND s."accountId" = ${accountId}`;
 }

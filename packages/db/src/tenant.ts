@@ -5,9 +5,11 @@ import {
   lockedRunFromRow,
   lockRunStatement,
   runTransitionStatement,
+  runWithQueueFromRow,
   stackQueueStatement,
   type LockedRun,
   type RunCreate,
+  type RunWithQueue,
   type RunTransitionWrite,
   type StackQueue,
   type StackQueueFilter,
@@ -245,9 +247,9 @@ export interface TenantTx extends TenantModels {
    */
   lockRunAndStack(runId: string, stackId?: string): Promise<LockedRun | null>;
   /** Writes a transition (run, timeline row, outbox job, …) in one statement; the run must be locked. */
-  writeRunTransition(write: RunTransitionWrite): Promise<Run>;
+  writeRunTransition(write: RunTransitionWrite): Promise<RunWithQueue>;
   /** Creates a run with its first timeline row and audit entry in one statement. */
-  createRun(create: RunCreate): Promise<Run>;
+  createRun(create: RunCreate): Promise<RunWithQueue>;
   /** The stack's lock reason and queue in one statement (lock the stack first); null: no such stack. */
   stackQueue(stackId: string, filter: StackQueueFilter): Promise<StackQueue | null>;
 }
@@ -311,11 +313,11 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
           const rawTx = tx as unknown as PrismaClient;
           // Row-level security for the rest of this transaction (unless BEGIN set it already).
           if (!begin.met) await rawTx.$executeRaw(tenantSessionSql(accountId));
-          const verifiedRun = (rows: Run[], what: string): Run => {
-            const run = rows[0];
-            if (!run) throw new TenantScopeViolation(`${what}: no run of this account`);
-            verifyResult(run, accountId, 'Run');
-            return run;
+          const verifiedRun = (rows: Record<string, unknown>[], what: string): RunWithQueue => {
+            if (!rows[0]) throw new TenantScopeViolation(`${what}: no run of this account`);
+            const written = runWithQueueFromRow(rows[0]);
+            verifyResult(written.run, accountId, 'Run');
+            return written;
           };
           const handle: TenantTx = {
             accountId,
@@ -338,10 +340,10 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
               return locked;
             },
             async writeRunTransition(write) {
-              return verifiedRun(await rawTx.$queryRaw<Run[]>(runTransitionStatement(accountId, write)), 'writeRunTransition');
+              return verifiedRun(await rawTx.$queryRaw<Record<string, unknown>[]>(runTransitionStatement(accountId, write)), 'writeRunTransition');
             },
             async createRun(create) {
-              return verifiedRun(await rawTx.$queryRaw<Run[]>(createRunStatement(accountId, create)), 'createRun');
+              return verifiedRun(await rawTx.$queryRaw<Record<string, unknown>[]>(createRunStatement(accountId, create)), 'createRun');
             },
             async stackQueue(stackId, filter) {
               const rows = await rawTx.$queryRaw<StackQueue[]>(stackQueueStatement(accountId, stackId, filter));

@@ -7,7 +7,7 @@ import type { AccountScope, ResolvedCommitInfo } from '../context.ts';
 import { idInput, parseInput } from '../validation.ts';
 import { AfterCommit } from './effects.ts';
 import { pinCommitInBackground } from './pin-commit.ts';
-import { applyRunEvent, applyRunEventInTx, lockStackOnce, promoteQueuedRuns } from './transition.ts';
+import { applyRunEvent, applyRunEventInTx, lockStackOnce, promoteQueuedRuns, STACK_QUEUE } from './transition.ts';
 
 export const triggerRunInput = z.object({
   stackId: idInput,
@@ -34,8 +34,9 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
   const now = scope.services.now();
   if (!(await lockStackOnce(tx, options.stackId))) throw DomainError.notFound('Stack', options.stackId);
   const user = scope.actor.kind === 'USER' ? scope.actor : null;
-  // The run, its first timeline row and the audit entry: one statement.
-  const run = await tx.createRun({
+  const takesLock = takesStackLock(options.type);
+  // The run, its first timeline row and the audit entry, and the stack's queue before it: one statement.
+  const { run, queue } = await tx.createRun({
     run: {
       stackId: options.stackId,
       type: options.type,
@@ -58,9 +59,10 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
       at: now,
     },
     audit: { actorKind: scope.actor.kind, actorId: scope.actor.id ?? null, action: 'run.trigger', data: { stackId: options.stackId, type: options.type } },
+    queueOf: takesLock ? STACK_QUEUE : null,
   });
   effects.stateChanged({ runId: run.id, accountId: tx.accountId, stackId: run.stackId, state: 'QUEUED', at: now, reason: null });
-  if (!takesStackLock(options.type)) {
+  if (!takesLock) {
     const promoted = await applyRunEventInTx(
       tx,
       run.id,
@@ -71,7 +73,9 @@ async function createRunInTx(scope: AccountScope, tx: TenantTx, options: CreateR
     );
     return ref(promoted);
   }
-  const promotions = await promoteQueuedRuns(tx, options.stackId, now, { created: run });
+  // The queue as it is now: the new run is the newest queued run.
+  const withNewRun = queue ? { ...queue, nextQueuedId: queue.nextQueuedId ?? run.id, queued: queue.queued + 1 } : null;
+  const promotions = await promoteQueuedRuns(tx, options.stackId, now, { created: run, queue: withNewRun });
   effects.merge(promotions);
   // The new run got the stack lock, or waits in QUEUED (with the reason written by promoteQueuedRuns).
   const promoted = promotions.stateChanges.some((change) => change.runId === run.id && change.state === 'READY');

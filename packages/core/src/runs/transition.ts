@@ -1,4 +1,4 @@
-import type { LockedRun, Run, RunColumns, StackStateRow, TenantTx } from '@gantry/db';
+import type { LockedRun, Run, RunColumns, StackQueue, StackStateRow, TenantTx } from '@gantry/db';
 import {
   DomainError,
   LOCK_HOLDING_STATES,
@@ -113,7 +113,9 @@ export async function applyRunEventInTx(
 
   const reason = options.reason ?? null;
   const phase = phaseJobFor(run, to);
-  const updated = await tx.writeRunTransition({
+  // A run leaving the stack lock hands it on: the queue is read in the same statement.
+  const releases = holdsStackLock(run) && !holdsStackLock({ type: run.type, state: to });
+  const { run: updated, queue } = await tx.writeRunTransition({
     runId,
     set,
     updatedAt: now,
@@ -131,12 +133,11 @@ export async function applyRunEventInTx(
     // The planned workspace holds unmasked values: keep it only while the plan may still be applied.
     deleteArchive: isTerminal(to),
     stackState: options.stackState ?? null,
+    queueOf: releases ? STACK_QUEUE : null,
   });
   effects.stateChanged({ runId, accountId: tx.accountId, stackId: run.stackId, state: to, at: now, reason });
 
-  if (holdsStackLock(run) && !holdsStackLock(updated)) {
-    effects.merge(await promoteQueuedRuns(tx, run.stackId, now));
-  }
+  if (releases) effects.merge(await promoteQueuedRuns(tx, run.stackId, now, { queue }));
   return updated;
 }
 
@@ -149,7 +150,8 @@ export async function applyRunEvent(scope: AccountScope, runId: string, event: R
 }
 
 const LOCK_TAKING_TYPES = ['TRACKED', 'TASK'] as const;
-const STACK_QUEUE = { lockTakingTypes: LOCK_TAKING_TYPES, holdingStates: LOCK_HOLDING_STATES } as const;
+/** What decides who holds a stack's lock (the db's StackQueue filter). */
+export const STACK_QUEUE = { lockTakingTypes: LOCK_TAKING_TYPES, holdingStates: LOCK_HOLDING_STATES } as const;
 
 /**
  * The stack lock: one tracked run or task per stack at a time. Call with the stack row locked
@@ -157,11 +159,21 @@ const STACK_QUEUE = { lockTakingTypes: LOCK_TAKING_TYPES, holdingStates: LOCK_HO
  * the oldest queued run gets it (QUEUED → READY, which enqueues its job); the others are told why
  * they wait.
  */
-export async function promoteQueuedRuns(tx: TenantTx, stackId: string, now: Date, options: { created?: Run } = {}): Promise<AfterCommit> {
+export async function promoteQueuedRuns(
+  tx: TenantTx,
+  stackId: string,
+  now: Date,
+  options: {
+    /** A run created in this transaction (not locked by anyone else). */
+    created?: Run;
+    /** The queue, when the caller read it with the stack locked, in a later statement than the lock. */
+    queue?: StackQueue | null;
+  } = {},
+): Promise<AfterCommit> {
   const effects = new AfterCommit();
   await lockStackOnce(tx, stackId);
   // After the lock, in a statement of its own: it must see what the previous holder committed.
-  const queue = await tx.stackQueue(stackId, STACK_QUEUE);
+  const queue = options.queue ?? (await tx.stackQueue(stackId, STACK_QUEUE));
   if (!queue) return effects;
 
   let holder = queue.holderId;
