@@ -17,7 +17,8 @@ import { ACCOUNT_SETTING, TENANT_ROLE } from './tenant-session.ts';
  *   previous one ran, so every statement after it runs as `gantry_tenant` under row-level security,
  *   exactly as with a separate `SELECT set_config(…)`. If the request is not met (the BEGIN is not
  *   seen, the id is not a plain identifier), the tenant transaction sends the settings itself: the
- *   request says whether it was met.
+ *   request says whether it was met. (Tenant transactions take no isolation level: Prisma would send
+ *   `SET TRANSACTION …` after BEGIN, and that must come before any other statement.)
  */
 
 export interface StatementTiming {
