@@ -17,11 +17,13 @@ import { describe, fmt, percentile } from './stats.ts';
  *       place (autodeploy)
  *   (a) Gantry end to end: trigger (core) → outbox → BullMQ → worker process → FINISHED, autodeploy,
  *       a fresh stack (empty state) each repetition
- * then the trigger → worker start latency over many sequential no-op runs, and where the time goes.
+ * ((b) and (r) in a child process without a database client: baseline-child.ts), then where the time
+ * goes, the trigger → worker start latency over many sequential no-op runs, and the database work of
+ * one run operation by operation (round trips and milliseconds; db-hot-path.ts).
  *
  * Needs Postgres and Redis (as the integration tests do).
  * Usage: pnpm --filter @gantry/bench bench:run-overhead [--reps 5] [--resources 50] [--latency-runs 100]
- *        [--skip-system]
+ *        [--db-reps 30] [--skip-system] [--db-only] [--show-sql]
  */
 const { values } = parseArgs({
   options: {
