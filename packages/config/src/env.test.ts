@@ -99,6 +99,19 @@ describe('config', () => {
     expect(loadWebConfig({ ...valid, AUTH_SECRET: 'x'.repeat(40) }).authSecret).toBe('x'.repeat(40));
   });
 
+  it('reads which proxies to trust for the client address, refusing what it does not understand', () => {
+    const web = (trust: string | undefined) => loadWebConfig({ ...valid, AUTH_SECRET: 'x'.repeat(40), GANTRY_TRUST_PROXY: trust });
+    expect(web(undefined).trustProxy).toEqual({ kind: 'none' });
+    expect(web('FALSE').trustProxy).toEqual({ kind: 'none' });
+    expect(web('0').trustProxy).toEqual({ kind: 'none' });
+    expect(web('true').trustProxy).toEqual({ kind: 'all' });
+    expect(web('2').trustProxy).toEqual({ kind: 'hops', hops: 2 });
+    expect(problemsOf(() => web('yes'))).toEqual([expect.stringMatching(/^GANTRY_TRUST_PROXY: must be false, true, or the number of proxies/)]);
+    expect(problemsOf(() => web('99'))).toEqual([
+      'GANTRY_TRUST_PROXY: must be false, true, or the number of proxies in front of Gantry (1–10) (got "99")',
+    ]);
+  });
+
   it('formats the error for humans', () => {
     expect(() => loadBaseConfig({ NODE_ENV: 'production' })).toThrow(/^Invalid Gantry configuration:\n {2}- /);
   });

@@ -99,12 +99,33 @@ const workerShape = {
     .default('gantry'),
 };
 
+/**
+ * Which proxies in front of the web app tell the client's address (x-forwarded-for), for the
+ * per-address sign-in and sign-up limits: none (the socket address Next puts there), all (the first
+ * entry), or the n-th entry from the right (n proxies, each appending what it saw).
+ */
+export type ProxyTrust = { kind: 'none' } | { kind: 'all' } | { kind: 'hops'; hops: number };
+
+const proxyTrust = z
+  .string()
+  .optional()
+  .transform((value, ctx): ProxyTrust => {
+    const text = (value ?? '').trim().toLowerCase();
+    if (text === '' || text === 'false' || text === '0') return { kind: 'none' };
+    if (text === 'true') return { kind: 'all' };
+    const hops = Number(text);
+    if (Number.isInteger(hops) && hops >= 1 && hops <= 10) return { kind: 'hops', hops };
+    ctx.addIssue({ code: 'custom', message: `must be false, true, or the number of proxies in front of Gantry (1–10) (got "${value}")` });
+    return z.NEVER;
+  });
+
 const webShape = {
   ...baseShape,
   AUTH_SECRET: z
     .string({ error: 'is required: a random secret for session tokens (`openssl rand -base64 32`)' })
     .min(32, 'must be at least 32 characters (`openssl rand -base64 32`)'),
   AUTH_URL: z.url().optional(),
+  GANTRY_TRUST_PROXY: proxyTrust,
 };
 
 export interface BaseConfig {
@@ -133,6 +154,7 @@ export interface WorkerConfig extends BaseConfig {
 export interface WebConfig extends BaseConfig {
   authSecret: string;
   authUrl: string | undefined;
+  trustProxy: ProxyTrust;
 }
 
 function parse<S extends z.ZodRawShape>(shape: S, env: Env): z.infer<z.ZodObject<S>> {
@@ -189,7 +211,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
 
 export function loadWebConfig(env: Env = process.env): WebConfig {
   const parsed = parse(webShape, env);
-  return { ...base(parsed), authSecret: parsed.AUTH_SECRET, authUrl: parsed.AUTH_URL };
+  return { ...base(parsed), authSecret: parsed.AUTH_SECRET, authUrl: parsed.AUTH_URL, trustProxy: parsed.GANTRY_TRUST_PROXY };
 }
 
 /**

@@ -1,35 +1,19 @@
+import { loadWebConfig, type ProxyTrust } from '@gantry/config';
 import { isIP } from 'node:net';
 
 /**
  * The client's address, for the per-address sign-in and sign-up limits.
  *
  * `next start` has no API for the socket's address; it puts it in `x-forwarded-for` when the
- * request has none. So:
- * - Not behind a proxy (GANTRY_TRUST_PROXY unset or `false`): the header's last entry, which is
- *   the socket address whenever the client sent no x-forwarded-for of its own. A client talking
- *   to Next directly can send one and pick its address; run behind a proxy to make the limit hold.
- * - `GANTRY_TRUST_PROXY=true`: every proxy in front is trusted and the first entry is the client
- *   (the outermost proxy must set the header, not append to what the client sent).
- * - `GANTRY_TRUST_PROXY=<n>`: n proxies in front, each appending the address it saw: the n-th
- *   entry from the right is the client, and whatever the client itself sent is ignored.
+ * request has none. So, by GANTRY_TRUST_PROXY (validated in @gantry/config):
+ * - Not behind a proxy (unset or `false`): the header's last entry, which is the socket address
+ *   whenever the client sent no x-forwarded-for of its own. A client talking to Next directly can
+ *   send one and pick its address; run behind a proxy to make the limit hold.
+ * - `true`: every proxy in front is trusted and the first entry is the client (the outermost proxy
+ *   must set the header, not append to what the client sent).
+ * - `<n>`: n proxies in front, each appending the address it saw: the n-th entry from the right is
+ *   the client, and whatever the client itself sent is ignored.
  */
-
-export type ProxyTrust = { kind: 'none' } | { kind: 'all' } | { kind: 'hops'; hops: number };
-
-export class ProxyTrustConfigError extends Error {
-  override readonly name = 'ProxyTrustConfigError';
-}
-
-export function parseProxyTrust(value: string | undefined): ProxyTrust {
-  const text = (value ?? '').trim().toLowerCase();
-  if (text === '' || text === 'false' || text === '0') return { kind: 'none' };
-  if (text === 'true') return { kind: 'all' };
-  const hops = Number(text);
-  if (Number.isInteger(hops) && hops >= 1 && hops <= 10) return { kind: 'hops', hops };
-  throw new ProxyTrustConfigError(
-    `GANTRY_TRUST_PROXY: must be false, true, or the number of proxies in front of Gantry (1–10) (got "${value}")`,
-  );
-}
 
 /** "::ffff:10.0.0.1" → "10.0.0.1"; "[2001:db8::1]:443" → "2001:db8::1"; "10.0.0.1:5000" → "10.0.0.1"; anything else → null. */
 export function normalizeAddress(raw: string): string | null {
@@ -55,6 +39,6 @@ let configured: ProxyTrust | undefined;
 
 /** The client address of a request, with the trust configured in GANTRY_TRUST_PROXY. */
 export function requestClientAddress(headers: Headers): string | null {
-  configured ??= parseProxyTrust(process.env.GANTRY_TRUST_PROXY);
+  configured ??= loadWebConfig().trustProxy;
   return clientAddress(headers, configured);
 }
