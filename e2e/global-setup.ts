@@ -1,6 +1,8 @@
-// Starts the real system for the browser tests: a fresh migrated database, the built web app
-// (`next start`) and a worker process, against the local Postgres and Redis, plus a git repository
-// fixture with the stack's configuration. Returns the teardown.
+// Starts the real system for the browser tests, against the local Postgres and Redis: builds the web
+// app when its sources changed, then starts it (`next start`) and a worker process on a fresh
+// migrated database, with a git repository fixture holding the stack's configuration. Tells the
+// tests where everything is through E2E_* variables and returns the teardown, which stops both
+// processes and removes the database, the fixture and the scratch directory.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, existsSync, mkdirSync } from 'node:fs';
@@ -47,7 +49,7 @@ interface Service {
 function start(name: string, command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Service {
   const log = createWriteStream(join(logDir, `${name}.log`));
   let recent = '';
-  // Own process group, so teardown stops the whole tree (pnpm → tsx → node).
+  // Own process group, so teardown signals the whole tree (for the worker: pnpm → node).
   const child = spawn(command, args, { cwd: options.cwd, env: options.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer) => {
     log.write(chunk);
@@ -71,6 +73,7 @@ async function waitFor(what: string, service: Service, check: () => Promise<bool
 async function stop(service: Service | undefined): Promise<void> {
   if (!service || service.child.exitCode !== null || service.child.pid === undefined) return;
   const exited = new Promise<void>((resolve) => service.child.once('exit', () => resolve()));
+  // SIGTERM is the graceful stop (a worker finishes an apply in progress); SIGKILL after 10 s.
   try {
     process.kill(-service.child.pid, 'SIGTERM');
   } catch {
@@ -105,7 +108,8 @@ export default async function globalSetup() {
   const repo = await createGitRepoFixture({ files: e2eStackFiles(), message: 'Add the e2e stack' });
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  // A Redis database of its own keeps this run's queues apart from other test runs on the machine.
+  // A Redis database picked at random from 8–15 keeps this run's queues apart from other test runs
+  // on the machine (unless two runs pick the same one).
   const redisDb = 8 + Math.floor(Math.random() * 8);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -132,7 +136,8 @@ export default async function globalSetup() {
     web = start('web', process.execPath, [join(webDir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
       cwd: webDir,
       // Each test browses from an address of its own (support/app.ts sets x-forwarded-for), so the
-      // per-address sign-up limit (10 an hour) counts per test, as for separate people.
+      // per-address sign-in and sign-up limits (sign-ups: 10 an hour) count per test, as for
+      // separate people.
       env: { ...env, PORT: String(port), GANTRY_TRUST_PROXY: 'true' },
     });
     worker = start('worker', 'pnpm', ['--filter', '@gantry/worker', 'start'], { cwd: repoRoot, env });
