@@ -147,6 +147,29 @@ describe('API', () => {
       expect((await clientError(attempt())).code).toBe('FORBIDDEN');
     }
   });
+
+  it('members.add invites an existing user like a new email; they join only by accepting while signed in', async () => {
+    const { user: admin, account } = await (await caller(null)).auth.signUp({ email: 'inviter@example.test', password: 'long enough pw', name: 'I', accountName: 'Consent Co' });
+    const { user: existing } = await (await caller(null)).auth.signUp({ email: 'existing@example.test', password: 'long enough pw', name: 'E', accountName: 'Existing Home' });
+    const api = await caller(admin.id, account.slug);
+    const forExisting = await api.members.add({ email: 'existing@example.test', role: 'WRITER' });
+    const forNewcomer = await api.members.add({ email: 'newcomer-consent@example.test', role: 'WRITER' });
+    // The same answer either way: an admin cannot tell whether an email has a Gantry user.
+    expect(Object.keys(forExisting).sort()).toEqual(Object.keys(forNewcomer).sort());
+    expect(forExisting.invitation).toMatchObject({ email: 'existing@example.test', role: 'WRITER', expired: false });
+    expect((await api.members.list()).map((m) => m.user.id)).toEqual([admin.id]);
+    expect((await (await caller(existing.id)).me.get()).accounts.map((a) => a.slug)).not.toContain(account.slug);
+
+    expect(await (await caller(null)).invitations.lookup({ token: forExisting.token })).toMatchObject({ emailHasUser: true, account: { slug: account.slug } });
+    expect(await (await caller(existing.id)).invitations.accept({ token: forExisting.token })).toEqual({ account: { slug: account.slug, name: 'Consent Co' }, role: 'WRITER' });
+    expect((await api.members.list()).map((m) => [m.user.id, m.role])).toEqual([
+      [admin.id, 'ADMIN'],
+      [existing.id, 'WRITER'],
+    ]);
+    expect((await api.invitations.list()).map((i) => i.email)).toEqual(['newcomer-consent@example.test']);
+    const again = await clientError(api.members.add({ email: 'existing@example.test', role: 'READER' }));
+    expect(again).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already a member of Consent Co, as writer/) });
+  });
 });
 
 describe('errors over HTTP (what the web client sees)', () => {

@@ -53,7 +53,7 @@ export const appRouter = router({
   }),
   members: router({
     list: accountProcedure.query(({ ctx }) => listMembers(ctx.scope)),
-    /** An existing user joins at once; an unknown email gets an invitation (token returned once). */
+    /** Invites the email, whether or not it has a Gantry user (token returned once); they join by accepting. */
     add: accountProcedure.input(addMemberInput).mutation(({ ctx, input }) => addMember(ctx.scope, ctx.directory, input)),
     updateRole: accountProcedure.input(changeMemberRoleInput).mutation(({ ctx, input }) => changeMemberRole(ctx.scope, input)),
     remove: accountProcedure.input(removeMemberInput).mutation(({ ctx, input }) => removeMember(ctx.scope, input)),

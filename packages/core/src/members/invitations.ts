@@ -37,6 +37,8 @@ export interface InvitationPreview {
   invitedByName: string | null;
   expiresAt: Date;
   expired: boolean;
+  /** A Gantry user has the invited email: they sign in to accept (signing up again would fail). */
+  emailHasUser: boolean;
 }
 
 /** Bounds the pending invitations of one account (each is a row anyone with the link can use). */
@@ -54,6 +56,9 @@ const expiredError = (accountName: string, expiresAt: Date) =>
   new DomainError('PRECONDITION_FAILED', `This invitation expired on ${expiresAt.toISOString().slice(0, 10)}. Ask an admin of ${accountName} for a new link.`, {
     reason: 'expired',
   });
+
+const existingUserError = (email: string) =>
+  DomainError.conflict(`A Gantry user with the email ${email} already exists. Sign in with it, then open this link again to join.`);
 
 interface InvitationRow {
   id: string;
@@ -86,7 +91,7 @@ export async function listInvitations(scope: AccountScope): Promise<InvitationVi
 
 /**
  * A new invitation for `email` (replacing a pending one: its link stops working). Admin only; the
- * caller checked that no user has this email. Returns the token, which is not stored.
+ * caller checked that the email is not a member yet. Returns the token, which is not stored.
  */
 export async function createInvitation(scope: AccountScope, input: { email: string; role: Role }): Promise<{ invitation: InvitationView; token: string }> {
   assertAdmin(scope);
@@ -138,6 +143,7 @@ async function findByToken(prisma: PrismaClient | Prisma.TransactionClient, toke
 /** What an invitation link offers (account, email, role), for the page the invitee opens. */
 export async function lookupInvitation(prisma: PrismaClient, token: string, now: Date = new Date()): Promise<InvitationPreview> {
   const invitation = await findByToken(prisma, token);
+  const emailHasUser = (await prisma.user.count({ where: { email: invitation.email } })) > 0;
   return {
     account: { slug: invitation.account.slug, name: invitation.account.name },
     email: invitation.email,
@@ -145,6 +151,7 @@ export async function lookupInvitation(prisma: PrismaClient, token: string, now:
     invitedByName: invitation.invitedByName,
     expiresAt: invitation.expiresAt,
     expired: invitation.expiresAt.getTime() <= now.getTime(),
+    emailHasUser,
   };
 }
 
@@ -202,6 +209,7 @@ export async function signUpWithInvitation(
   // Checked before the limiter and the slow hash: a wrong link costs nothing and says so at once.
   const preview = await lookupInvitation(prisma, input.token, now);
   if (preview.expired) throw expiredError(preview.account.name, preview.expiresAt);
+  if (preview.emailHasUser) throw existingUserError(preview.email);
   await countSignUpAttempt(options);
   const passwordHash = await hashPassword(input.password);
   try {
@@ -229,8 +237,7 @@ export async function signUpWithInvitation(
       };
     });
   } catch (error) {
-    if (isUniqueViolation(error, ['email']))
-      throw DomainError.conflict(`A Gantry user with the email ${preview.email} already exists. Sign in with it, then open this link again to join.`);
+    if (isUniqueViolation(error, ['email'])) throw existingUserError(preview.email);
     throw error;
   }
 }

@@ -39,17 +39,33 @@ async function newUser(name: string) {
   return user;
 }
 
+/** The way an existing user joins: the admin invites their email, they accept while signed in. */
+async function join(admin: AccountScope, user: { id: string; email: string }, role: Role) {
+  const { token } = await addMember(admin, directory, { email: user.email, role });
+  return acceptInvitation(t.services.prisma, user.id, token);
+}
+
 const scopeOf = (userId: string, slug: string) => accountScopeForUser(t.services.prisma, scopeServices(t.services), userId, slug);
 
 /** The same scope with its clock moved. */
 const at = (scope: AccountScope, now: Date): AccountScope => ({ ...scope, services: { ...scope.services, now: () => now } });
 
 describe('adding members', () => {
-  it('adds an existing user at once, with the role; the member list shows name, email, role, joined', async () => {
+  it('invites an existing user too: they join with the role only when they accept; the member list shows name, email, role, joined', async () => {
     const { scope: admin } = await createTestAccount(t.services, 'Add');
     const grace = await newUser('Grace');
     const result = await addMember(admin, directory, { email: `  ${grace.email.toUpperCase()} `, role: 'WRITER' });
-    expect(result).toMatchObject({ kind: 'member', member: { user: { id: grace.id, email: grace.email, name: 'Grace' }, role: 'WRITER' } });
+    expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(result.invitation).toMatchObject({ email: grace.email, role: 'WRITER', expired: false });
+    // Nothing changes for Grace until she consents.
+    expect((await listMembers(admin)).map((m) => m.user.name)).toEqual(['Add User']);
+    expect((await getMe(t.services.prisma, grace.id)).accounts).toHaveLength(1);
+    expect(await lookupInvitation(t.services.prisma, result.token)).toMatchObject({ email: grace.email, role: 'WRITER', emailHasUser: true });
+    // Signing up through the link is refused at once (she has a user): she signs in and accepts.
+    const signUpAgain = await signUpWithInvitation(t.services.prisma, { token: result.token, name: 'Grace', password: 'long enough pw' }).catch((e: Error & { code: string }) => e);
+    expect(signUpAgain).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Sign in with it, then open this link again to join.') });
+    expect(await acceptInvitation(t.services.prisma, grace.id, result.token)).toEqual({ account: { slug: admin.account.slug, name: admin.account.name }, role: 'WRITER' });
+    expect(await listInvitations(admin)).toEqual([]);
     const members = await listMembers(admin);
     expect(members.map((m) => [m.user.name, m.role])).toEqual([
       ['Add User', 'ADMIN'],
@@ -69,7 +85,7 @@ describe('adding members', () => {
   it('invites an unknown email: a pending invitation whose token is returned once and stored only as a hash', async () => {
     const { scope: admin } = await createTestAccount(t.services, 'Invite');
     const result = await addMember(admin, directory, { email: 'Newcomer@Example.test', role: 'READER' });
-    if (result.kind !== 'invitation') throw new Error('expected an invitation');
+    expect(await lookupInvitation(t.services.prisma, result.token)).toMatchObject({ emailHasUser: false });
     expect(result.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(result.invitation).toMatchObject({ email: 'newcomer@example.test', role: 'READER', expired: false, invitedBy: { name: 'Invite User' } });
     expect(result.invitation.expiresAt.getTime() - result.invitation.createdAt.getTime()).toBe(INVITATION_TTL_MS);
@@ -80,7 +96,6 @@ describe('adding members', () => {
 
     // Inviting again replaces the invitation: the first link stops working.
     const second = await addMember(admin, directory, { email: 'newcomer@example.test', role: 'WRITER' });
-    if (second.kind !== 'invitation') throw new Error('expected an invitation');
     expect(await codeOf(lookupInvitation(t.services.prisma, result.token))).toBe('NOT_FOUND');
     expect(await lookupInvitation(t.services.prisma, second.token)).toMatchObject({ email: 'newcomer@example.test', role: 'WRITER', account: { slug: admin.account.slug } });
     expect(await listInvitations(admin)).toHaveLength(1);
@@ -96,13 +111,12 @@ describe('adding members', () => {
   it('only admins add, change and remove members, and revoke invitations', async () => {
     const { scope: admin } = await createTestAccount(t.services, 'Authz');
     const writer = await newUser('Writer');
-    await addMember(admin, directory, { email: writer.email, role: 'WRITER' });
+    await join(admin, writer, 'WRITER');
     const asWriter = await scopeOf(writer.id, admin.account.slug);
     const invited = await addMember(admin, directory, { email: 'someone@example.test', role: 'READER' });
     expect(await codeOf(addMember(asWriter, directory, { email: 'x@example.test', role: 'ADMIN' }))).toBe('FORBIDDEN');
     expect(await codeOf(changeMemberRole(asWriter, { userId: writer.id, role: 'ADMIN' }))).toBe('FORBIDDEN');
     expect(await codeOf(removeMember(asWriter, { userId: writer.id }))).toBe('FORBIDDEN');
-    if (invited.kind !== 'invitation') throw new Error('expected an invitation');
     expect(await codeOf(revokeInvitation(asWriter, { id: invited.invitation.id }))).toBe('FORBIDDEN');
     expect((await listMembers(admin)).find((m) => m.user.id === writer.id)?.role).toBe('WRITER');
   });
@@ -112,7 +126,7 @@ describe('roles and the last admin', () => {
   it('changes roles and removes members; the last admin can be neither demoted nor removed', async () => {
     const { scope: admin, userId: adminId } = await createTestAccount(t.services, 'Last');
     const other = await newUser('Other');
-    await addMember(admin, directory, { email: other.email, role: 'READER' });
+    await join(admin, other, 'READER');
 
     const demoteSelf = await changeMemberRole(admin, { userId: adminId, role: 'WRITER' }).catch((e: Error & { code: string }) => e);
     expect(demoteSelf).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/^You are the only admin of .+, so cannot be made writer\. Make another member an admin first\.$/) });
@@ -130,14 +144,14 @@ describe('roles and the last admin', () => {
     expect(await codeOf(changeMemberRole(asOther, { userId: 'no-such-user', role: 'READER' }))).toBe('NOT_FOUND');
 
     const audit = await t.services.prisma.auditEntry.findMany({ where: { accountId: admin.account.id, action: { startsWith: 'member.' } }, orderBy: { id: 'asc' } });
-    expect(audit.map((a) => a.action)).toEqual(['member.add', 'member.role', 'member.role', 'member.remove']);
+    expect(audit.map((a) => a.action)).toEqual(['member.invite', 'member.role', 'member.role', 'member.remove']);
   });
 
   it('two admins demoting each other at the same moment leave one admin', async () => {
     for (let round = 0; round < 3; round++) {
       const { scope: a, userId: aId } = await createTestAccount(t.services, 'Race');
       const b = await newUser('B');
-      await addMember(a, directory, { email: b.email, role: 'ADMIN' });
+      await join(a, b, 'ADMIN');
       const asB = await scopeOf(b.id, a.account.slug);
       const outcomes = await Promise.all([codeOf(changeMemberRole(a, { userId: b.id, role: 'READER' })), codeOf(changeMemberRole(asB, { userId: aId, role: 'READER' }))]);
       expect(outcomes.sort()).toEqual(['CONFLICT', 'OK']);
@@ -150,7 +164,6 @@ describe('invitation links', () => {
   async function invite(email: string, role: Role = 'READER') {
     const { scope: admin } = await createTestAccount(t.services, 'Link');
     const result = await addMember(admin, directory, { email, role });
-    if (result.kind !== 'invitation') throw new Error('expected an invitation');
     return { admin, token: result.token, invitation: result.invitation };
   }
 

@@ -1,4 +1,4 @@
-import { isUniqueViolation, type TenantTx } from '@gantry/db';
+import type { TenantTx } from '@gantry/db';
 import { DomainError } from '@gantry/domain';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
@@ -31,12 +31,14 @@ export const changeMemberRoleInput = z.object({ userId: idInput, role: roleInput
 export const removeMemberInput = z.object({ userId: idInput });
 
 /**
- * What adding an email did: an existing user became a member, or (no user has this email yet) a
- * pending invitation was made, with its one-time token. The token is returned only here, once.
+ * What adding an email made: a pending invitation with its one-time token, returned only here,
+ * once. The same whether or not the email has a Gantry user, so an admin learns nothing about
+ * other accounts' users from it.
  */
-export type AddMemberResult =
-  | { kind: 'member'; member: MemberView }
-  | { kind: 'invitation'; invitation: InvitationView; token: string };
+export interface AddMemberResult {
+  invitation: InvitationView;
+  token: string;
+}
 
 const memberInclude = { user: { select: { id: true, email: true, name: true } } } as const;
 
@@ -49,32 +51,20 @@ export async function listMembers(scope: AccountScope): Promise<MemberView[]> {
 const roleName = (role: Role) => role.toLowerCase();
 
 /**
- * Adds the user with this email to the account, or invites the email when no user has it yet
- * (inviting an email again replaces its pending invitation and link).
+ * Invites the email to the account with the role. Nobody joins without consent: a Gantry user with
+ * this email accepts the invitation after signing in, anyone else signs up through it (inviting an
+ * email again replaces its pending invitation and link). A member already is refused.
  */
 export async function addMember(scope: AccountScope, directory: UserDirectory, rawInput: z.input<typeof addMemberInput>): Promise<AddMemberResult> {
   assertAdmin(scope);
   const input = parseInput(addMemberInput, rawInput);
   const user = await directory.findByEmail(input.email);
-  if (!user) {
-    const { invitation, token } = await createInvitation(scope, input);
-    return { kind: 'invitation', invitation, token };
+  if (user) {
+    const existing = await scope.db.membership.findFirst({ where: { userId: user.id }, select: { role: true } });
+    if (existing)
+      throw DomainError.conflict(`${user.name} (${user.email}) is already a member of ${scope.account.name}, as ${roleName(existing.role)}. Change their role in the list.`, 'email');
   }
-  try {
-    return await scope.db.transaction(async (tx) => {
-      const existing = await tx.membership.findFirst({ where: { userId: user.id }, select: { role: true } });
-      if (existing)
-        throw DomainError.conflict(`${user.name} (${user.email}) is already a member of ${scope.account.name}, as ${roleName(existing.role)}. Change their role in the list.`, 'email');
-      const membership = await tx.membership.create({ data: { accountId: tx.accountId, userId: user.id, role: input.role }, include: memberInclude });
-      // Added directly: a pending invitation for the same email has no use any more.
-      await tx.invitation.deleteMany({ where: { email: user.email } });
-      await audit(tx, scope.actor, 'member.add', { type: 'User', id: user.id }, { role: input.role });
-      return { kind: 'member' as const, member: { user: membership.user, role: membership.role, createdAt: membership.createdAt } };
-    });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw DomainError.conflict(`${user.email} is already a member of ${scope.account.name}`, 'email');
-    throw error;
-  }
+  return createInvitation(scope, input);
 }
 
 /**

@@ -11,8 +11,8 @@ import { invitationUrl, ROLE_OPTIONS, roleLabel } from '@/lib/members.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 
 /**
- * Members and roles: everyone sees who is in the account; admins add members by email (an unknown
- * email gets a one-time invitation link to share), change roles and remove members.
+ * Members and roles: everyone sees who is in the account; admins add members by email (a one-time
+ * invitation link to share: people join only by accepting it), change roles and remove members.
  */
 export function Members() {
   const account = useAccount();
@@ -32,10 +32,9 @@ export function Members() {
   );
 }
 
-type Added = { kind: 'member'; name: string; role: Role } | { kind: 'invitation'; email: string; role: Role; url: string; expiresAt: Date };
+type Added = { email: string; role: Role; url: string; expiresAt: Date };
 
 function AddMember() {
-  const account = useAccount();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const formRef = useRef<HTMLFormElement>(null);
@@ -46,11 +45,7 @@ function AddMember() {
     trpc.members.add.mutationOptions({
       onSuccess: (result) => {
         formRef.current?.reset();
-        if (result.kind === 'member') {
-          setAdded({ kind: 'member', name: result.member.user.name, role: result.member.role });
-          return queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey() });
-        }
-        setAdded({ kind: 'invitation', email: result.invitation.email, role: result.invitation.role, url: invitationUrl(window.location.origin, result.token), expiresAt: result.invitation.expiresAt });
+        setAdded({ email: result.invitation.email, role: result.invitation.role, url: invitationUrl(window.location.origin, result.token), expiresAt: result.invitation.expiresAt });
         return queryClient.invalidateQueries({ queryKey: trpc.invitations.list.queryKey() });
       },
     }),
@@ -85,7 +80,7 @@ function AddMember() {
             autoComplete="off"
             spellCheck={false}
             error={errors.email}
-            hint="A Gantry user with this email joins at once; anyone else gets an invitation link."
+            hint="They get an invitation link: they join by signing in (or signing up) with this email."
           />
           <SelectField
             label="Role"
@@ -106,12 +101,7 @@ function AddMember() {
           </Button>
         </div>
       </form>
-      {added?.kind === 'member' ? (
-        <Alert tone="success">
-          {added.name} was added as {roleLabel(added.role).toLowerCase()}. {account.name} now shows in their account switcher.
-        </Alert>
-      ) : null}
-      {added?.kind === 'invitation' ? <InvitationLink {...added} onDone={() => setAdded(null)} /> : null}
+      {added ? <InvitationLink {...added} onDone={() => setAdded(null)} /> : null}
     </div>
   );
 }
@@ -121,11 +111,11 @@ function InvitationLink({ email, role, url, expiresAt, onDone }: { email: string
   return (
     <section aria-label="New invitation" className="rounded-lg border border-emerald-600/30 bg-emerald-500/5 p-4 text-sm">
       <p className="font-medium">
-        No Gantry user has the email {email} yet, so they were invited as {roleLabel(role).toLowerCase()}.
+        {email} was invited as {roleLabel(role).toLowerCase()}.
       </p>
       <p className="mt-1 text-muted">
-        Copy this link now and send it to them yourself: Gantry sends no email, and the link is shown only once. It lets {email} sign up (or sign in) and
-        join, once, until <time dateTime={new Date(expiresAt).toISOString()}>{formatExactTime(expiresAt)}</time>.
+        Copy this link now and send it to them yourself: Gantry sends no email, and the link is shown only once. With it, {email} signs in (or signs up)
+        and joins, once, until <time dateTime={new Date(expiresAt).toISOString()}>{formatExactTime(expiresAt)}</time>; nobody joins without accepting.
       </p>
       <div className="mt-3 flex items-end gap-2">
         <TextField

@@ -1,5 +1,5 @@
 import { TRPCError } from '@trpc/server';
-import { Alert, Button, formatExactTime } from '@gantry/ui';
+import { Alert, Button, buttonClasses, formatExactTime } from '@gantry/ui';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
@@ -15,8 +15,9 @@ import { InvitationSignUpForm } from './InvitationSignUpForm.tsx';
 export const metadata: Metadata = { title: 'Invitation', referrer: 'no-referrer', robots: { index: false, follow: false } };
 
 /**
- * An invitation link. Signed out: create a user with the invited email (or sign in and come back).
- * Signed in as the invited email: join. Signed in as someone else: say so and offer to sign out.
+ * An invitation link. Signed out: sign in and come back when the invited email has a Gantry user,
+ * else create one with it (or sign in). Signed in as the invited email: join. Signed in as someone
+ * else: say so and offer to sign out.
  */
 export default async function InvitationPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -47,13 +48,24 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   const me = (await sessionUserId()) ? await caller.me.get().catch(() => null) : null;
   if (!me) {
     const here = `/invite/${encodeURIComponent(token)}`;
+    const signInHref = `/sign-in?${new URLSearchParams({ callbackUrl: here })}`;
+    if (invitation.emailHasUser)
+      return (
+        <>
+          {intro}
+          <p className="mt-4 text-sm text-muted">{invitation.email} already uses Gantry: sign in with it, then join here.</p>
+          <Link href={signInHref} className={buttonClasses('primary', 'md', 'mt-4 w-full')}>
+            Sign in to join
+          </Link>
+        </>
+      );
     return (
       <>
         {intro}
         <InvitationSignUpForm token={token} email={invitation.email} />
         <p className="mt-5 text-center text-sm text-muted">
           Already use Gantry as {invitation.email}?{' '}
-          <Link href={`/sign-in?${new URLSearchParams({ callbackUrl: here })}`} className="font-medium text-accent hover:underline">
+          <Link href={signInHref} className="font-medium text-accent hover:underline">
             Sign in to join
           </Link>
         </p>
