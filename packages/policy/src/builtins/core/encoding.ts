@@ -36,9 +36,26 @@ function base64Encode(bytes: Uint8Array, alphabet: string, pad: boolean): string
   return out;
 }
 
-/** Go's base64 (padded) decoding; line breaks are skipped; errors give the byte offset. */
-function base64Decode(text: string, map: Int16Array): Uint8Array | string {
-  const src = utf8Bytes(text);
+/**
+ * Go's base64.{Std,URL}Encoding.DecodeString: padding required, CR/LF skipped; an error (returned,
+ * not thrown) gives the offset of the first bad input byte. Also used by the extra builtins.
+ */
+export function goBase64Decode(input: string | Uint8Array, url = false): Uint8Array | string {
+  return base64Decode(typeof input === 'string' ? utf8Bytes(input) : input, url ? URL_MAP : STD_MAP);
+}
+
+/** OPA's base64url.decode: unpadded input is padded first (RFC 7515 appendix C), then decoded strictly. */
+export function opaBase64UrlDecode(s: string): Uint8Array | string {
+  if (!s.endsWith('=')) {
+    const rem = utf8Bytes(s).length % 4;
+    if (rem === 2) s += '==';
+    else if (rem === 3) s += '=';
+    else if (rem === 1) return `illegal base64url string: ${s}`;
+  }
+  return goBase64Decode(s, true);
+}
+
+function base64Decode(src: Uint8Array, map: Int16Array): Uint8Array | string {
   const out: number[] = [];
   const corrupt = (at: number) => `illegal base64 data at input byte ${at}`;
   const isNL = (b: number | undefined) => b === 0x0a || b === 0x0d;
@@ -223,21 +240,11 @@ function oneString(name: string, f: (s: string) => Value): BuiltinDef {
 
 export const encodingBuiltins: BuiltinDef[] = [
   oneString('base64.encode', (s) => base64Encode(utf8Bytes(s), STD, true)),
-  oneString('base64.decode', (s) => unwrap('base64.decode', base64Decode(s, STD_MAP))),
-  def('base64.is_valid', 1, ([s]) => typeof s === 'string' && typeof base64Decode(s, STD_MAP) !== 'string'),
+  oneString('base64.decode', (s) => unwrap('base64.decode', goBase64Decode(s))),
+  def('base64.is_valid', 1, ([s]) => typeof s === 'string' && typeof goBase64Decode(s) !== 'string'),
   oneString('base64url.encode', (s) => base64Encode(utf8Bytes(s), URL, true)),
   oneString('base64url.encode_no_pad', (s) => base64Encode(utf8Bytes(s), URL, false)),
-  oneString('base64url.decode', (s) => {
-    const name = 'base64url.decode';
-    // Unpadded input is padded first (RFC 7515 appendix C), as OPA does.
-    if (!s.endsWith('=')) {
-      const rem = utf8Bytes(s).length % 4;
-      if (rem === 2) s += '==';
-      else if (rem === 3) s += '=';
-      else if (rem === 1) throw fail(name, `illegal base64url string: ${s}`);
-    }
-    return unwrap(name, base64Decode(s, URL_MAP));
-  }),
+  oneString('base64url.decode', (s) => unwrap('base64url.decode', opaBase64UrlDecode(s))),
   oneString('hex.encode', (s) => Array.from(utf8Bytes(s), (b) => b.toString(16).padStart(2, '0')).join('')),
   oneString('hex.decode', (s) => unwrap('hex.decode', hexDecode(s))),
   oneString('urlquery.encode', queryEscape),

@@ -1,7 +1,9 @@
 // JSON text the way Go's encoding/json writes and reads it: sorted object keys, HTML-safe
-// escapes (`<` → \u003c), exact big integers, and Go's syntax-error messages.
+// escapes (`<` → \u003c), exact big integers, and Go's syntax-error messages. Used by the core
+// json.* builtins and by the extra ones that read or write JSON (io.jwt.*, yaml.*, json.match_schema,
+// providers.aws.sign_req).
 
-import { formatNumber, RObject, RSet, toJSONText, type Value } from '../../value.ts';
+import { compareStrings, formatNumber, RObject, RSet, toJSONText, type Value } from '../../value.ts';
 import { fromDec, parseDec } from './decimal.ts';
 import { goQuote } from './helpers.ts';
 import type { BuiltinContext } from '../types.ts';
@@ -87,7 +89,8 @@ export function goJSON(v: Value, indent?: Indent, depth = 0, ctx?: BuiltinContex
   const entries = obj
     .entries()
     .map(([k, x]) => [typeof k === 'string' ? k : toJSONText(k), x] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    // Go sorts keys bytewise in UTF-8 (code point order, not UTF-16 order).
+    .sort(([a], [b]) => compareStrings(a, b));
   const sep = indent ? ': ' : ':';
   return (
     '{' +
@@ -100,6 +103,18 @@ export function goJSON(v: Value, indent?: Indent, depth = 0, ctx?: BuiltinContex
 // ---------------------------------------------------------------------------------------------
 
 export class JSONSyntaxError extends Error {}
+
+/** Go's json.Valid. A number too large to hold is still valid JSON. */
+export function isValidGoJSON(text: string): boolean {
+  try {
+    parseGoJSON(text);
+    return true;
+  } catch (e) {
+    if (e instanceof JSONSyntaxError) return false;
+    if (e instanceof RangeError && /number too large/.test(e.message)) return true;
+    throw e;
+  }
+}
 
 /** Go's quoteChar in encoding/json error messages. */
 function quoteChar(c: string): string {

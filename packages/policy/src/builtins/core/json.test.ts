@@ -11,6 +11,8 @@ describe('json encoding', () => {
     );
     expect(call('json.marshal', { b: 1, a: 18446744073709551617n })).toBe('{"a":18446744073709551617,"b":1}');
     expect(call('json.marshal', RObject.from([[1, 'x'], ['a', 'y']]))).toBe('{"1":"x","a":"y"}');
+    // Keys sort in UTF-8 byte order, as Go sorts them: U+E000 before U+1F600 (UTF-16 order is the reverse).
+    expect(call('json.marshal', { '\u{1F600}': 2, '\uE000': 1 })).toBe('{"\uE000":1,"\u{1F600}":2}');
   });
 
   it('marshals with options', () => {

@@ -4,7 +4,7 @@
 import { equals, RObject, RSet, typeName, type Value } from '../../value.ts';
 import type { BuiltinContext, BuiltinDef } from '../types.ts';
 import { charge, mustPropagate, textUnits } from '../work.ts';
-import { goJSON, JSONSyntaxError, parseGoJSON } from './gojson.ts';
+import { goJSON, isValidGoJSON, JSONSyntaxError, parseGoJSON } from './gojson.ts';
 import { arr, def, fail, obj, operandError, str, typeError } from './helpers.ts';
 import { filterValue } from './objects.ts';
 import { regoString } from './sprintf.ts';
@@ -57,15 +57,7 @@ function unmarshal([s]: Value[], ctx: BuiltinContext): Value {
 }
 
 function isValid([s]: Value[]): Value {
-  if (typeof s !== 'string') return false;
-  try {
-    parseGoJSON(s);
-    return true;
-  } catch (e) {
-    if (e instanceof JSONSyntaxError) return false;
-    if (e instanceof RangeError && /number too large/.test(e.message)) return true; // valid JSON, just huge
-    throw e;
-  }
+  return typeof s === 'string' && isValidGoJSON(s);
 }
 
 // ---------------------------------------------------------------------------------------------

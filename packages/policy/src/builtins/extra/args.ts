@@ -40,21 +40,6 @@ export function builtinError(builtin: string, message: string): BuiltinError {
   return new BuiltinError(builtin, message);
 }
 
-/** Go's strconv.Quote for the ASCII/BMP text that appears in error messages. */
-export function goQuote(s: string): string {
-  let out = '"';
-  for (const ch of s) {
-    const c = ch.codePointAt(0)!;
-    if (ch === '"' || ch === '\\') out += '\\' + ch;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (c < 0x20 || c === 0x7f) out += '\\x' + c.toString(16).padStart(2, '0');
-    else out += ch;
-  }
-  return out + '"';
-}
-
 /** Plain-object view of a Rego object with string keys (other keys are skipped). */
 export function stringKeyed(o: RObject): Map<string, Value> {
   const m = new Map<string, Value>();

@@ -4,7 +4,7 @@ import { BuiltinTypeError } from '../types.ts';
 import { RObject, typeName, type RNumber, type Value } from '../../value.ts';
 import { GoTime } from './gotime.ts';
 import { numberArg, objectArg } from './args.ts';
-import { goJSONMarshal } from './json.ts';
+import { goJSON } from '../core/gojson.ts';
 
 // providers.aws.sign_req: AWS Signature Version 4 over a Rego request object, as OPA's
 // topdown/providers.go + internal/providers/aws/signing_v4.go do it (deterministic given time).
@@ -82,7 +82,7 @@ function signReq(req: RObject, config: RObject, ts: RNumber): Value {
 
   const rawBody = req.get('raw_body');
   const body = req.get('body');
-  const bodyBytes = rawBody !== undefined ? str(rawBody) : body !== undefined ? goJSONMarshal(body) : '';
+  const bodyBytes = rawBody !== undefined ? str(rawBody) : body !== undefined ? goJSON(body) : '';
   const payloadHash = disablePayloadSigning ? 'UNSIGNED-PAYLOAD' : sha256Hex(Buffer.from(bodyBytes, 'utf8'));
 
   const t = GoTime.fromUnixNano(tsNs);

@@ -1,92 +1,25 @@
 // Byte encodings with Go's exact acceptance rules and error texts: encoding/base64 (standard and
 // URL alphabets, padded), OPA's lenient base64url decoding, and encoding/pem's Decode.
 
+import { goBase64Decode as decodeBase64, opaBase64UrlDecode as decodeBase64Url } from '../core/encoding.ts';
+
 export class EncodingError extends Error {}
 
-const STD = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+// The decoding itself is core's (base64.decode and friends use it too); these throw its errors.
 
-function decodeMap(alphabet: string): Int16Array {
-  const m = new Int16Array(256).fill(-1);
-  for (let i = 0; i < alphabet.length; i++) m[alphabet.charCodeAt(i)] = i;
-  return m;
-}
-const STD_MAP = decodeMap(STD);
-const URL_MAP = decodeMap(URL);
-
-const corrupt = (at: number) => new EncodingError(`illegal base64 data at input byte ${at}`);
+const toBuffer = (r: Uint8Array | string): Buffer => {
+  if (typeof r === 'string') throw new EncodingError(r);
+  return Buffer.from(r.buffer, r.byteOffset, r.length);
+};
 
 /**
  * Go's base64.{Std,URL}Encoding.DecodeString: padding required, CR/LF ignored, errors report the
  * byte offset of the first bad input byte.
  */
-export function goBase64Decode(input: string | Uint8Array, url = false): Buffer {
-  const src = typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
-  const map = url ? URL_MAP : STD_MAP;
-  const out: number[] = [];
-  let si = 0;
-  const isNL = (c: number) => c === 0x0a || c === 0x0d;
-  while (si < src.length) {
-    const dbuf = [0, 0, 0, 0];
-    let dlen = 4;
-    let j = 0;
-    for (; j < 4; j++) {
-      if (si === src.length) {
-        if (j === 0) return Buffer.from(out);
-        // Padding is required: a short final quantum is an error.
-        throw corrupt(si - j);
-      }
-      const c = src[si]!;
-      si++;
-      const v = map[c]!;
-      if (v >= 0) {
-        dbuf[j] = v;
-        continue;
-      }
-      if (isNL(c)) {
-        j--;
-        continue;
-      }
-      if (c !== 0x3d /* = */) throw corrupt(si - 1);
-      // Padding: only valid in the last two positions of a quantum.
-      if (j === 0 || j === 1) throw corrupt(si - 1);
-      if (j === 2) {
-        while (si < src.length && isNL(src[si]!)) si++;
-        if (si === src.length) throw corrupt(src.length);
-        if (src[si] !== 0x3d) throw corrupt(si - 1);
-        si++;
-      }
-      while (si < src.length && isNL(src[si]!)) si++;
-      if (si < src.length) throw corrupt(si);
-      dlen = j;
-      break;
-    }
-    const val = (dbuf[0]! << 18) | (dbuf[1]! << 12) | (dbuf[2]! << 6) | dbuf[3]!;
-    const bytes = [(val >> 16) & 0xff, (val >> 8) & 0xff, val & 0xff];
-    out.push(...bytes.slice(0, dlen - 1));
-    if (dlen < 4) break;
-  }
-  return Buffer.from(out);
-}
+export const goBase64Decode = (input: string | Uint8Array, url = false): Buffer => toBuffer(decodeBase64(input, url));
 
 /** OPA's base64url.decode: restores missing padding (RFC 7515 appendix C), then decodes strictly. */
-export function opaBase64UrlDecode(s: string): Buffer {
-  if (!s.endsWith('=')) {
-    switch (Buffer.byteLength(s, 'utf8') % 4) {
-      case 0:
-        break;
-      case 2:
-        s += '==';
-        break;
-      case 3:
-        s += '=';
-        break;
-      default:
-        throw new EncodingError(`illegal base64url string: ${s}`);
-    }
-  }
-  return goBase64Decode(s, true);
-}
+export const opaBase64UrlDecode = (s: string): Buffer => toBuffer(decodeBase64Url(s));
 
 export const base64UrlNoPad = (b: Uint8Array | string) => Buffer.from(b).toString('base64url');
 

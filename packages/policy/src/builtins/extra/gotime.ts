@@ -3,7 +3,7 @@
 // Go reference-time layouts for Format and Parse, Date normalisation and ParseDuration.
 // Written from Go's documented semantics; error texts match Go's so OPA's messages carry over.
 
-import { goQuote } from './args.ts';
+import { goQuote } from '../core/helpers.ts';
 
 export class GoTimeError extends Error {}
 

@@ -2,7 +2,7 @@ import type { BuiltinDef } from '../types.ts';
 import { charge } from '../work.ts';
 import { RObject, RSet, formatNumber, type Value } from '../../value.ts';
 import { builtinError } from './args.ts';
-import { goJSONMarshal, isValidJSON, parseJSON } from './json.ts';
+import { goJSON, isValidGoJSON, parseGoJSON } from '../core/gojson.ts';
 
 // json.verify_schema / json.match_schema: JSON Schema draft 4/6/7 with the behaviour and messages
 // of the gojsonschema fork OPA embeds (hybrid draft when $schema is absent, "(root)" contexts,
@@ -61,7 +61,7 @@ const isNum = (v: Value): v is number | bigint => typeof v === 'number' || typeo
 const isInt = (v: Value) => typeof v === 'bigint' || (typeof v === 'number' && Number.isInteger(v));
 
 /** gojsonschema's marshalWithoutNumber: JSON text where 1 and 1.0 compare equal. */
-const canonical = (v: Value) => goJSONMarshal(v);
+const canonical = (v: Value) => goJSON(v);
 
 function newSub(): Sub {
   return { types: [], properties: [], patternProperties: [], dependencies: new Map(), items: [], itemsSingle: false, required: [], uniqueItems: false, anyOf: [], oneOf: [], allOf: [] };
@@ -663,8 +663,8 @@ class LoaderError extends Error {}
 /** OPA's astValueToJSONSchemaLoader: a JSON string, or an object/array used as is. */
 function load(v: Value): Value {
   if (typeof v === 'string') {
-    if (!isValidJSON(v)) throw new LoaderError('invalid JSON string');
-    return parseJSON(v);
+    if (!isValidGoJSON(v)) throw new LoaderError('invalid JSON string');
+    return parseGoJSON(v);
   }
   if (v instanceof RObject || Array.isArray(v)) return v;
   throw new LoaderError('wrong type, expected string or object');

@@ -15,7 +15,7 @@ import {
 } from 'node:crypto';
 import { RObject, type Value } from '../../value.ts';
 import { pemDecode } from './encoding.ts';
-import { parseJSON } from './json.ts';
+import { parseGoJSON } from '../core/gojson.ts';
 
 export class KeyError extends Error {}
 
@@ -82,7 +82,7 @@ export function keyFromJWK(o: RObject): VerificationKey {
 export function parseJWKSet(text: string): VerificationKey[] {
   let doc: Value;
   try {
-    doc = parseJSON(text);
+    doc = parseGoJSON(text);
   } catch (e) {
     throw new KeyError(`failed to unmarshal JSON into key set: ${(e as Error).message}`);
   }

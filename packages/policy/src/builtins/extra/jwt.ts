@@ -2,7 +2,7 @@ import type { BuiltinDef, BuiltinImpl } from '../types.ts';
 import { RObject, type Value } from '../../value.ts';
 import { builtinError, objectArg, stringArg, typeError } from './args.ts';
 import { EncodingError, base64UrlNoPad, opaBase64UrlDecode } from './encoding.ts';
-import { goJSONMarshal, isValidJSON, parseJSON, JSONSyntaxError } from './json.ts';
+import { goJSON, isValidGoJSON, JSONSyntaxError, parseGoJSON } from '../core/gojson.ts';
 import { KeyError, TOKEN_ALGORITHMS, keysFromCertOrJWK, parseJWKSet, signJWS, verifyJWS, type JWSKey, type VerificationKey } from './jws.ts';
 
 // OPA's io.jwt.* builtins (topdown/tokens.go): decoding, signature verification, full
@@ -36,7 +36,7 @@ function b64(name: string, s: string, what: string): Buffer {
 function jsonObject(name: string, text: string, prefix = ''): RObject {
   let v: Value;
   try {
-    v = parseJSON(text);
+    v = parseGoJSON(text);
   } catch (e) {
     if (e instanceof JSONSyntaxError) throw builtinError(name, `${prefix}invalid JSON: ${e.message}`);
     throw e;
@@ -270,7 +270,7 @@ function headerAlg(name: string, headerText: string): { alg: string; typ: string
   if (trimmed === '') throw fail('cannot parse JSON: cannot parse empty string');
   let doc: Value;
   try {
-    doc = parseJSON(trimmed);
+    doc = parseGoJSON(trimmed);
   } catch (e) {
     // fastjson reads anything starting like a number as a (non-object) number.
     if (/^[-+0-9.eE]/.test(trimmed) || /^(true|false|null)/.test(trimmed)) doc = null;
@@ -295,7 +295,7 @@ function encodeSign(name: string, headerText: string, payloadText: string, jwkTe
   }
   const { alg, typ } = headerAlg(name, headerText);
   if (!TOKEN_ALGORITHMS.has(alg)) throw builtinError(name, `unknown JWS algorithm: ${alg}`);
-  if ((typ === undefined || typ === 'JWT') && !isValidJSON(payloadText)) {
+  if ((typ === undefined || typ === 'JWT') && !isValidGoJSON(payloadText)) {
     throw builtinError(name, 'type is JWT but payload is not JSON');
   }
   const signingInput = base64UrlNoPad(headerText) + '.' + base64UrlNoPad(payloadText);
@@ -324,7 +324,7 @@ export const jwtBuiltins: BuiltinDef[] = [
     impl: (args) => {
       const name = 'io.jwt.encode_sign';
       for (let i = 0; i < 3; i++) objectArg(name, args, i);
-      return encodeSign(name, goJSONMarshal(args[0]!), goJSONMarshal(args[1]!), goJSONMarshal(args[2]!));
+      return encodeSign(name, goJSON(args[0]!), goJSON(args[1]!), goJSON(args[2]!));
     },
   },
   {

@@ -2,7 +2,7 @@ import { Document, parse, parseAllDocuments, visit, type YAMLError } from 'yaml'
 import type { BuiltinDef } from '../types.ts';
 import { RObject, normalizeNumber, type Value } from '../../value.ts';
 import { builtinError, stringArg } from './args.ts';
-import { goJSONMarshal, parseJSON } from './json.ts';
+import { goJSON, parseGoJSON } from '../core/gojson.ts';
 
 // yaml.* builtins. OPA uses sigs.k8s.io/yaml (go-yaml v2 semantics, YAML 1.1 scalars): only the
 // first document counts, keys become strings, timestamps stay strings, and Marshal writes block
@@ -42,7 +42,7 @@ function toValue(x: unknown): Value {
 function keyString(k: unknown): string {
   if (typeof k === 'string') return k;
   if (k === null || k === undefined) return 'null';
-  if (typeof k === 'object') return goJSONMarshal(toValue(k));
+  if (typeof k === 'object') return goJSON(toValue(k));
   return String(k);
 }
 
@@ -63,7 +63,7 @@ export function parseYAML(text: string): Value {
 /** Go's yaml.Marshal of JSON-shaped data (sets are arrays, as ast.JSON makes them). */
 export function marshalYAML(v: Value): string {
   // Round-trip through JSON as OPA does (sets become arrays, keys become strings).
-  const doc = new Document(toPlain(parseJSON(goJSONMarshal(v))), { version: '1.1', sortMapEntries: true });
+  const doc = new Document(toPlain(parseGoJSON(goJSON(v))), { version: '1.1', sortMapEntries: true });
   // go-yaml double-quotes strings that would read back as another type (true, 1.5, null,
   // dates); other strings that cannot be plain get single quotes.
   visit(doc, {
