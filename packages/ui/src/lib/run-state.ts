@@ -2,36 +2,15 @@
 // @gantry/domain and the server rejects invalid actions; this table only decides which buttons to
 // offer, so the UI never shows an action that is bound to fail.
 
-export const RUN_STATES = [
-  'QUEUED',
-  'READY',
-  'PREPARING',
-  'INITIALIZING',
-  'PLANNING',
-  'PENDING_REVIEW',
-  'UNCONFIRMED',
-  'CONFIRMED',
-  'PREPARING_APPLY',
-  'APPLYING',
-  'PERFORMING',
-  'FINISHED',
-  'FAILED',
-  'DISCARDED',
-  'STOPPED',
-  'CANCELED',
-  'SKIPPED',
-] as const;
-
-export type RunState = (typeof RUN_STATES)[number];
+import { TERMINAL_STATES } from '@gantry/domain';
 
 export type StateTone = 'neutral' | 'active' | 'attention' | 'success' | 'danger' | 'muted';
 
-const TERMINAL: ReadonlySet<string> = new Set(['FINISHED', 'FAILED', 'DISCARDED', 'STOPPED', 'CANCELED', 'SKIPPED']);
 const WORKING: ReadonlySet<string> = new Set(['PREPARING', 'INITIALIZING', 'PLANNING', 'PREPARING_APPLY', 'APPLYING', 'PERFORMING', 'CONFIRMED']);
 const WAITING_FOR_HUMAN: ReadonlySet<string> = new Set(['UNCONFIRMED', 'PENDING_REVIEW']);
 
 export function isTerminalState(state: string): boolean {
-  return TERMINAL.has(state);
+  return (TERMINAL_STATES as ReadonlySet<string>).has(state);
 }
 
 /** A worker is busy with the run right now (the UI animates these). */
