@@ -3,6 +3,7 @@ import { createTestServices, type TestServices } from '@gantry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextFactory } from './context.ts';
 import { appRouter } from './routers/app.ts';
+import { appProcedures, callProcedure, trpcCodeOf as codeOf } from './testing.ts';
 import { createCallerFactory } from './trpc.ts';
 
 /**
@@ -59,24 +60,7 @@ let slug: string;
 let accountId: string;
 let ownerId: string;
 
-type Procedure = { _def: { type: 'query' | 'mutation' | 'subscription' } };
-const procedures = () => (appRouter as unknown as { _def: { procedures: Record<string, Procedure> } })._def.procedures;
-
-async function call(userId: string, path: string, input: unknown): Promise<unknown> {
-  const caller = createCaller(await createContext({ userId, accountSlug: slug })) as unknown as Record<string, unknown>;
-  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
-  return fn(input);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
+const call = (userId: string, path: string, input: unknown) => callProcedure(createContext, userId, slug, path, input);
 
 /** A fresh stack with a variable, a run holding the lock and one queued behind it. */
 async function fixture(): Promise<Fixture> {
@@ -119,7 +103,7 @@ afterAll(async () => {
 
 describe('roles over the whole AppRouter', () => {
   it('has an input for every account procedure', () => {
-    expect(Object.keys(procedures()).filter((p) => !GLOBAL.has(p)).sort()).toEqual(Object.keys(INPUTS).sort());
+    expect(Object.keys(appProcedures()).filter((p) => !GLOBAL.has(p)).sort()).toEqual(Object.keys(INPUTS).sort());
   });
 
   it('READER: every query answers, every mutation is FORBIDDEN and changes nothing', async () => {
@@ -127,10 +111,10 @@ describe('roles over the whole AppRouter', () => {
     const f = await fixture();
     const before = await t.services.prisma.run.findMany({ where: { accountId }, orderBy: { id: 'asc' }, select: { id: true, state: true } });
     const membersBefore = await membersAndInvitations();
-    for (const [path, procedure] of Object.entries(procedures())) {
+    for (const [path, type] of Object.entries(appProcedures())) {
       if (GLOBAL.has(path)) continue;
       const code = await codeOf(call(reader, path, INPUTS[path]!(f)));
-      expect(code, path).toBe(procedure._def.type === 'mutation' ? 'FORBIDDEN' : 'OK');
+      expect(code, path).toBe(type === 'mutation' ? 'FORBIDDEN' : 'OK');
     }
     expect(await t.services.prisma.run.findMany({ where: { accountId }, orderBy: { id: 'asc' }, select: { id: true, state: true } })).toEqual(before);
     expect(await t.services.prisma.stack.count({ where: { accountId } })).toBe(1);
@@ -140,8 +124,8 @@ describe('roles over the whole AppRouter', () => {
 
   it('WRITER: every mutation but the admin-only ones passes the role check', async () => {
     const writer = await member('writer', 'WRITER');
-    for (const [path, procedure] of Object.entries(procedures())) {
-      if (GLOBAL.has(path) || procedure._def.type !== 'mutation') continue;
+    for (const [path, type] of Object.entries(appProcedures())) {
+      if (GLOBAL.has(path) || type !== 'mutation') continue;
       const f = await fixture();
       const code = await codeOf(call(writer, path, INPUTS[path]!(f)));
       if (ADMIN_ONLY.has(path)) expect(code, path).toBe('FORBIDDEN');

@@ -4,8 +4,7 @@ import { createGitRepoFixture, terraformDataConfig, type GitRepoFixture } from '
 import { createTestServices, type TestServices } from '@gantry/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContextFactory } from './context.ts';
-import { appRouter } from './routers/app.ts';
-import { createCallerFactory } from './trpc.ts';
+import { appProcedures, callProcedure, trpcCodeOf as codeOf } from './testing.ts';
 
 /**
  * Every procedure of the AppRouter, called by a user of account B with account A's slug or with A's
@@ -69,30 +68,15 @@ const CASES: Record<string, Case> = {
 let t: TestServices;
 let repo: GitRepoFixture;
 let createContext: ReturnType<typeof createContextFactory>;
-const createCaller = createCallerFactory(appRouter);
 let a: A;
 let userA: string;
 let userB: string;
 let slugB: string;
 let tokenA: string;
 
-const procedurePaths = () => Object.keys((appRouter as unknown as { _def: { procedures: Record<string, unknown> } })._def.procedures).sort();
+const procedurePaths = () => Object.keys(appProcedures()).sort();
 
-async function call(userId: string | null, slug: string | null, path: string, input: unknown): Promise<unknown> {
-  const caller = createCaller(await createContext({ userId, accountSlug: slug })) as unknown as Record<string, unknown>;
-  const fn = path.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (i: unknown) => Promise<unknown>;
-  return fn(input);
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    if (error instanceof TRPCError) return error.code;
-    throw error;
-  }
-}
+const call = (userId: string | null, slug: string | null, path: string, input: unknown) => callProcedure(createContext, userId, slug, path, input);
 
 beforeAll(async () => {
   t = await createTestServices();
