@@ -42,16 +42,6 @@ export interface BuiltinDef {
   readonly types?: { readonly args: readonly string[]; readonly result: string };
 }
 
-/** OPA's topdown error codes. */
-export type EvalErrorCode =
-  | 'eval_type_error'
-  | 'eval_builtin_error'
-  | 'eval_conflict_error'
-  | 'eval_recursion_error'
-  | 'eval_cancel_error'
-  | 'eval_with_merge_error'
-  | 'rego_type_error';
-
 /** Wrong operand type: `operand 1 must be string but got number`. */
 export class BuiltinTypeError extends Error {
   readonly code = 'eval_type_error' as const;

@@ -2,6 +2,7 @@ import { RObject, RSet, type Value } from '../value.ts';
 import type { BuiltinDef } from '../builtins/types.ts';
 import { CompileErrors } from '../errors.ts';
 import { type ArityFn, reorderBody } from './safety.ts';
+import { scalarOf } from './util.ts';
 import { type Body, type Expr, type Location, type RefTerm, type Term, refToDotted, walkTerm } from '../syntax/ast.ts';
 import { type CRef, type CTerm, type CVar, type RuleGroup, type Step, type TreeNode, TK } from '../eval/ir.ts';
 import {
@@ -55,19 +56,6 @@ type Pre = ((next: Step) => Step)[];
 
 export function dataPathKey(path: Value[]): string {
   return 'data' + path.map((p) => (typeof p === 'string' ? '.' + p : '[' + JSON.stringify(p) + ']')).join('');
-}
-
-function constOf(t: Term): Value | undefined {
-  switch (t.type) {
-    case 'null':
-      return null;
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return t.value;
-    default:
-      return undefined;
-  }
 }
 
 const isConst = (t: CTerm): t is CTerm & { k: TK.Const } => t.k === TK.Const;
@@ -208,7 +196,7 @@ export class Lowerer {
       case 'boolean':
       case 'number':
       case 'string':
-        return { k: TK.Const, v: constOf(t)! };
+        return { k: TK.Const, v: scalarOf(t)! };
       case 'var':
         return this.v(t.name);
       case 'ref':
@@ -445,7 +433,7 @@ export class Lowerer {
     if (head.type === 'var' && head.name === 'data') {
       const path: Value[] = [];
       for (const x of op.terms.slice(1)) {
-        const c = constOf(x);
+        const c = scalarOf(x);
         if (c === undefined) {
           this.env.errs.add('rego_type_error', `illegal call: function reference must be ground`, loc);
           return skip;
@@ -513,7 +501,7 @@ export class Lowerer {
     const constPath = (terms: Term[]): Value[] | undefined => {
       const out: Value[] = [];
       for (const t of terms) {
-        const c = constOf(t);
+        const c = scalarOf(t);
         if (c === undefined) return undefined;
         out.push(c);
       }
@@ -548,7 +536,7 @@ export class Lowerer {
         const path: Value[] = [];
         let ground = true;
         for (const x of value.terms.slice(1)) {
-          const c = constOf(x);
+          const c = scalarOf(x);
           if (c === undefined) ground = false;
           else path.push(c);
         }

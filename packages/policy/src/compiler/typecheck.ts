@@ -2,6 +2,7 @@ import type { CompileErrors } from '../errors.ts';
 import { compare as compareValues, type Value } from '../value.ts';
 import { type Body, type Expr, type Location, type RefTerm, type Rule, type Term, refToDotted } from '../syntax/ast.ts';
 import type { Signature } from './builtin-types.ts';
+import { scalarOf } from './util.ts';
 import {
   A,
   B,
@@ -476,16 +477,8 @@ const NOT_CONSTANT = Symbol('not constant');
 
 /** The value of a scalar term (a constant key), or NOT_CONSTANT. */
 function constantKey(t: Term): Value | typeof NOT_CONSTANT {
-  switch (t.type) {
-    case 'null':
-      return null;
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return t.value;
-    default:
-      return NOT_CONSTANT;
-  }
+  const value = scalarOf(t);
+  return value === undefined ? NOT_CONSTANT : value;
 }
 
 function sameKey(a: Value, b: Value): boolean {
