@@ -28,14 +28,7 @@ export function UserMenu({ user, role }: { user: { name: string; email: string }
   useDismiss(box, open, close, button);
 
   useEffect(() => setTheme(readThemeChoice()), []);
-  // Follow the OS while the choice is "system".
-  useEffect(() => {
-    if (theme !== 'system') return;
-    const media = window.matchMedia('(prefers-color-scheme: dark)');
-    const onChange = () => applyTheme('system');
-    media.addEventListener('change', onChange);
-    return () => media.removeEventListener('change', onChange);
-  }, [theme]);
+  // The boot script (theme.ts) follows the OS while the choice is "system", on every page.
 
   const choose = (choice: ThemeChoice) => {
     setTheme(choice);
