@@ -11,6 +11,6 @@ test('a run whose plan changes nothing says "No changes" in its header and in th
 
   await page.getByRole('link', { name: 'steady' }).click();
   const runs = page.getByRole('table', { name: 'Runs, newest first' });
-  await expect(runs.getByRole('link', { name: /: FINISHED, no changes$/ })).toBeVisible();
+  await expect(runs.getByRole('link', { name: /^FINISHED No changes \(run [0-9a-f]{8}\)$/ })).toBeVisible();
   await expect(runs.getByText('No changes', { exact: true })).toBeVisible();
 });

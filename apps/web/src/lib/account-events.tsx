@@ -13,8 +13,8 @@ export function useAccountStreamConnected(): boolean {
 
 /**
  * Listens to the account's run state changes (SSE) and refreshes what they affect: the stacks
- * list, the stack's runs list and the run itself. After a reconnect (events may have been missed)
- * it refreshes every list.
+ * list, the stack (its state and lock) and the stack's runs list. After a reconnect (events may
+ * have been missed) it refreshes them all.
  */
 export function AccountEvents({ accountSlug, children }: { accountSlug: string; children: ReactNode }) {
   const trpc = useTRPC();
@@ -23,8 +23,10 @@ export function AccountEvents({ accountSlug, children }: { accountSlug: string; 
 
   useEffect(() => {
     const source = new EventSource(`/api/accounts/${encodeURIComponent(accountSlug)}/events`);
+    // Stack pages show the stack's state and lock (stacks.get): a run changing moves them too.
     const refreshLists = () => {
       void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey() });
+      void queryClient.invalidateQueries({ queryKey: trpc.stacks.get.pathKey() });
       void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
     };
     source.addEventListener('ready', () => {
@@ -32,12 +34,9 @@ export function AccountEvents({ accountSlug, children }: { accountSlug: string; 
       refreshLists();
     });
     source.addEventListener('resync', refreshLists);
-    source.addEventListener('run', () => {
-      // Only mounted queries refetch; the others are just marked stale. The run page follows its
-      // run through its own stream.
-      void queryClient.invalidateQueries({ queryKey: trpc.stacks.list.pathKey() });
-      void queryClient.invalidateQueries({ queryKey: trpc.runs.list.pathKey() });
-    });
+    // Only mounted queries refetch; the others are just marked stale. The run page follows its
+    // run through its own stream.
+    source.addEventListener('run', refreshLists);
     source.addEventListener('error', () => setConnected(false));
     return () => source.close();
   }, [accountSlug, queryClient, trpc]);

@@ -9,7 +9,7 @@ import { errorMessage } from '@/lib/errors.ts';
 import { listRefreshInterval } from '@/lib/live.ts';
 import { paths } from '@/lib/paths.ts';
 import { isNoChangesRun } from '@/lib/run-outcome.ts';
-import { RUNS_PAGE_SIZE, triggeredByLabel, triggerReasonLabel } from '@/lib/runs.ts';
+import { RUNS_PAGE_SIZE, shortRunId, triggeredByLabel, triggerReasonLabel } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 import { Elapsed } from '../Elapsed.tsx';
 import { TriggerButton } from './TriggerButton.tsx';
@@ -85,13 +85,15 @@ export function RunsList({ stackId }: { stackId: string }) {
             return (
               <tr key={run.id} className="border-b border-line last:border-0 hover:bg-subtle/60">
                 <td className="px-3 py-2">
-                  <Link href={href} aria-label={`Run ${shortSha(run.commitSha)}: ${run.state}${noChanges ? ', no changes' : ''}`} className="inline-flex items-center gap-1.5">
+                  {/* Named by what it shows (voice control users say what they see), then which run it is. */}
+                  <Link href={href} className="inline-flex items-center gap-1.5">
                     <StateBadge state={run.state} />
                     {noChanges ? (
                       <Badge tone="muted" title="The plan changed nothing, so nothing was applied">
                         No changes
                       </Badge>
                     ) : null}
+                    <span className="sr-only"> (run {shortRunId(run.id)})</span>
                   </Link>
                 </td>
                 <td className="max-w-[42vw] px-3 py-2 sm:max-w-96">
@@ -99,7 +101,7 @@ export function RunsList({ stackId }: { stackId: string }) {
                     <span className="font-mono text-xs text-muted group-hover:text-accent" title={run.commitSha ?? undefined}>
                       {shortSha(run.commitSha)}
                     </span>
-                    <span className="min-w-0 truncate text-fg group-hover:text-accent group-hover:underline">{commitTitle(run.commitMessage) || 'Open run'}</span>
+                    <span className="min-w-0 truncate text-fg group-hover:text-accent group-hover:underline">{commitTitle(run.commitMessage) || `Run ${shortRunId(run.id)}`}</span>
                   </Link>
                 </td>
                 <td className="px-3 py-2 text-xs whitespace-nowrap max-md:hidden">

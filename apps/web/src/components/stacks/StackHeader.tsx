@@ -1,12 +1,13 @@
 'use client';
 
-import { Alert, Badge, cx, IconGitBranch, LabelChip, repositoryLabel } from '@gantry/ui';
+import { Alert, Badge, cx, IconGitBranch, LabelChip, repositoryLabel, StateBadge } from '@gantry/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import { canWrite, useAccount } from '@/lib/account.tsx';
 import { errorCode, errorMessage } from '@/lib/errors.ts';
 import { paths } from '@/lib/paths.ts';
+import { shortRunId } from '@/lib/runs.ts';
 import { useTRPC } from '@/lib/trpc.tsx';
 import { StackLockBanner } from './StackLockBanner.tsx';
 import { TriggerButton } from './TriggerButton.tsx';
@@ -59,7 +60,16 @@ export function StackHeader({ stackId }: { stackId: string }) {
       </div>
       <div className="flex flex-wrap items-start justify-between gap-3">
         <div className="min-w-0">
-          <h1 className="truncate text-lg font-semibold tracking-tight">{data?.name ?? <span className="inline-block h-5 w-40 animate-pulse rounded bg-subtle" />}</h1>
+          <div className="flex min-w-0 items-center gap-2.5">
+            <h1 className="truncate text-lg font-semibold tracking-tight">{data?.name ?? <span className="inline-block h-5 w-40 animate-pulse rounded bg-subtle" />}</h1>
+            {/* The stack's state is its current (or last) run's, as in Spacelift; it follows the run live. */}
+            {data?.lastRun ? (
+              <Link href={paths.run(account.slug, stackId, data.lastRun.id)} className="inline-flex shrink-0" title="Open the run this state comes from">
+                <StateBadge state={data.lastRun.state} />
+                <span className="sr-only"> (run {shortRunId(data.lastRun.id)})</span>
+              </Link>
+            ) : null}
+          </div>
           {data ? (
             <dl className="mt-1 flex flex-wrap items-center gap-x-4 gap-y-1 text-xs text-muted">
               <div className="flex items-center gap-1">
