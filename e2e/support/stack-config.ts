@@ -17,6 +17,9 @@ const EMPTY_STATE_JSON = JSON.stringify({ version: 4, terraform_version: '1.6.2'
 /** Lines the `long` configuration prints before it blocks on the gate (2 per filler read). */
 export const LONG_CONFIG_FILLER_READS = 150;
 
+/** terraform_data.app instances of the `many` configuration (plus terraform_data.db). */
+export const MANY_CONFIG_APPS = 12;
+
 /** Lines the `huge` configuration's apply prints (about 200 bytes each with OpenTofu's prefix: ~20 MB). */
 export const HUGE_LOG_LINES = 100_000;
 /** The displayed text of line i (1-based) of the huge output, up to its padding. */
@@ -53,6 +56,24 @@ data "terraform_remote_state" "gate" {
     path = var.gate_path
   }
   depends_on = [data.terraform_remote_state.filler]
+}
+`,
+    // Project root `many`: 13 resources to create, one holding a sensitive input. For plan review.
+    'many/main.tf': `variable "db_password" {
+  type      = string
+  sensitive = true
+}
+
+resource "terraform_data" "app" {
+  count = ${MANY_CONFIG_APPS}
+  input = "app-\${count.index}"
+}
+
+resource "terraform_data" "db" {
+  input = {
+    engine   = "postgres"
+    password = var.db_password
+  }
 }
 `,
     // Project root `noop`: nothing to create, so a plan has no changes and the run just finishes.

@@ -115,13 +115,13 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
       <RunHeader run={data} stackId={stackId} />
       <div className="grid gap-5 px-6 py-4 lg:grid-cols-[15rem_minmax(0,1fr)]">
         {/* On narrow screens the timeline follows the log: status, actions and output come first. */}
-        <aside className="order-last space-y-4 lg:order-none">
-          <section aria-labelledby="timeline-title" className="rounded-lg border border-line bg-surface p-2">
+        <aside aria-labelledby="timeline-title" className="order-last space-y-4 lg:order-none">
+          <div className="rounded-lg border border-line bg-surface p-2">
             <h2 id="timeline-title" className="px-2 pt-1 pb-2 text-xs font-semibold tracking-wide text-muted uppercase">
               Timeline
             </h2>
             <RunTimeline transitions={withoutRepeatedError(data.transitions, data.error)} selected={selected} hasLog={(s) => phases.includes(s) || (isLogPhase(s) && s === data.state)} onSelect={selectPhase} />
-          </section>
+          </div>
         </aside>
         <div className="min-w-0 space-y-4">
           {data.state === 'QUEUED' && data.queueReason ? (
@@ -130,7 +130,7 @@ export function RunView({ stackId, runId }: { stackId: string; runId: string }) 
             </Alert>
           ) : null}
           {data.state === 'FAILED' ? (
-            <RunFailure error={data.error} phase={failedPhase(data.transitions)} stackId={stackId} lockedByThisRun={lockedByThisRun} onShowLog={selectPhase} />
+            <RunFailure error={data.error} phase={failedPhase(data.transitions)} stackId={stackId} branch={data.stack.branch} lockedByThisRun={lockedByThisRun} onShowLog={selectPhase} />
           ) : null}
           {data.state === 'UNCONFIRMED' ? (
             <Alert tone="warning" title="This plan waits for your confirmation">
@@ -307,10 +307,15 @@ function Meta({ label, children }: { label: string; children: ReactNode }) {
   );
 }
 
+/** A run that is over with more changes than this opens on its log, the table one click away. */
+const OPEN_CHANGES_OF_ENDED_RUN = 10;
+
 function PlanSection({ run }: { run: RunDetail }) {
-  const [open, setOpen] = useState(true);
   const summary = run.planSummary!;
   const changes = run.resourceChanges && run.resourceChanges.length > 0 ? run.resourceChanges : null;
+  // Open while the plan is being reviewed or applied (it stays open after Confirm); a long table of
+  // a finished run would push its log, what one comes back for, off the screen.
+  const [open, setOpen] = useState(() => !isTerminalState(run.state) || (changes?.length ?? 0) <= OPEN_CHANGES_OF_ENDED_RUN);
   return (
     <section aria-labelledby="plan-title" className="rounded-lg border border-line bg-surface">
       <div className={cx('flex flex-wrap items-center justify-between gap-3 px-3 py-2.5', open && changes && 'border-b border-line')}>
