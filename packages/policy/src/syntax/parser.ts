@@ -689,36 +689,36 @@ class Parser {
    */
   parseLogical(): Expr | undefined {
     if (!this.logicalKeywords) return this.parseLiteral();
-    const first = this.parseOrChain();
-    if (!first) return undefined;
-    if (this.isKw('with')) {
-      const w = this.parseWith();
-      if (!w) return undefined;
-      first.with = [...first.with, ...w];
-    }
-    return first;
+    return this.parseOrChainWith();
+  }
+
+  /** An `or` chain and the `with` modifiers after it, which apply to the whole chain. */
+  private parseOrChainWith(): Expr | undefined {
+    const chain = this.parseOrChain();
+    if (!chain || !this.isKw('with')) return chain;
+    const w = this.parseWith();
+    if (!w) return undefined;
+    chain.with = [...chain.with, ...w];
+    return chain;
   }
 
   private parseOrChain(): Expr | undefined {
-    let left = this.parseAndChain();
-    if (!left) return undefined;
-    while (this.isKw('or')) {
-      this.scan();
-      const right = this.parseAndChain();
-      if (!right) return undefined;
-      left = exprOf({ type: 'logical', op: 'or', left: [left], right: [right], loc: left.loc }, left.loc);
-    }
-    return left;
+    return this.parseLogicalChain('or', () => this.parseAndChain());
   }
 
   private parseAndChain(): Expr | undefined {
-    let left = this.parseLogicalOperand();
+    return this.parseLogicalChain('and', () => this.parseLogicalOperand());
+  }
+
+  /** `a op b op c`, left-associative; `and` binds tighter than `or`. */
+  private parseLogicalChain(op: 'or' | 'and', operand: () => Expr | undefined): Expr | undefined {
+    let left = operand();
     if (!left) return undefined;
-    while (this.isKw('and')) {
+    while (this.isKw(op)) {
       this.scan();
-      const right = this.parseLogicalOperand();
+      const right = operand();
       if (!right) return undefined;
-      left = exprOf({ type: 'logical', op: 'and', left: [left], right: [right], loc: left.loc }, left.loc);
+      left = exprOf({ type: 'logical', op, left: [left], right: [right], loc: left.loc }, left.loc);
     }
     return left;
   }
@@ -734,13 +734,8 @@ class Parser {
     }
     // ( … )
     this.scan();
-    const inner = this.parseOrChain();
+    const inner = this.parseOrChainWith();
     if (!inner) return undefined;
-    if (this.isKw('with')) {
-      const w = this.parseWith();
-      if (!w) return undefined;
-      inner.with = [...inner.with, ...w];
-    }
     if (this.t() !== Tok.RParen) return this.error('non-terminated expression');
     this.scan();
     return exprOf({ type: 'logical', op: 'and', left: [inner], right: [], loc }, loc);
