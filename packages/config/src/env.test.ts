@@ -39,8 +39,11 @@ describe('config', () => {
       tofuBin: '/usr/local/bin/tofu',
       terraformBin: undefined,
       workDir: '/var/lib/gantry/work',
+      processSpawner: true,
     });
     expect(config.encryptionKey).toEqual(Buffer.alloc(32, 7));
+    expect(loadWorkerConfig({ ...valid, GANTRY_PROCESS_SPAWNER: 'off' }).processSpawner).toBe(false);
+    expect(problemsOf(() => loadWorkerConfig({ ...valid, GANTRY_PROCESS_SPAWNER: 'yes' }))).toEqual(['GANTRY_PROCESS_SPAWNER: must be on or off']);
   });
 
   it('lists every problem at once, naming the variable and the fix', () => {

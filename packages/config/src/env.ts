@@ -92,6 +92,7 @@ const workerShape = {
   GANTRY_REAPER_INTERVAL_MS: intInRange('GANTRY_REAPER_INTERVAL_MS', 100, 600_000, 5_000),
   GANTRY_OUTBOX_SWEEP_MS: intInRange('GANTRY_OUTBOX_SWEEP_MS', 100, 600_000, 2_000),
   GANTRY_WORKER_ID: z.string().optional(),
+  GANTRY_PROCESS_SPAWNER: z.enum(['on', 'off'], { error: 'must be on or off' }).optional().default('on'),
   GANTRY_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')
@@ -149,6 +150,8 @@ export interface WorkerConfig extends BaseConfig {
   workerId: string | undefined;
   /** Redis key prefix of the BullMQ queues (separates installations sharing one Redis). */
   queuePrefix: string;
+  /** Start git and OpenTofu from a small spawner child (cheap forks) instead of the worker itself. */
+  processSpawner: boolean;
 }
 
 export interface WebConfig extends BaseConfig {
@@ -206,6 +209,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     outboxSweepMs: parsed.GANTRY_OUTBOX_SWEEP_MS,
     workerId: parsed.GANTRY_WORKER_ID || undefined,
     queuePrefix: parsed.GANTRY_QUEUE_PREFIX,
+    processSpawner: parsed.GANTRY_PROCESS_SPAWNER === 'on',
   };
 }
 

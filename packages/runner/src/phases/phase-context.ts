@@ -1,6 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
+import { ProcessSpawnerExitedError } from '@gantry/process';
 import { RunCanceledError, RunnerError, VendorCommandError } from '../errors.ts';
 import { createMaskedOutput } from '../masking/masked-output.ts';
 import { createSecretMasker } from '../masking/secret-masker.ts';
@@ -107,7 +108,7 @@ export class PhaseContext<Stage extends string> {
     const okExitCodes = options.okExitCodes ?? [0];
     const output = createMaskedOutput(createSecretMasker(this.secrets), (text) => this.options.log(stage, text));
     let tail = '';
-    let result: ProcessResult;
+    let result: ProcessResult | ProcessSpawnerExitedError;
     const started = performance.now();
     try {
       result = await runProcess({
@@ -125,9 +126,18 @@ export class PhaseContext<Stage extends string> {
           output.write(text);
         },
       });
+    } catch (error) {
+      if (!(error instanceof ProcessSpawnerExitedError)) throw error;
+      result = error;
     } finally {
       output.end();
       this.timer.add(step, performance.now() - started);
+    }
+    if (result instanceof ProcessSpawnerExitedError) {
+      // Killed with the worker's spawner: a failure like a command killed by a signal (an apply's
+      // failure path then keeps whatever state it wrote).
+      this.info(stage, result.message);
+      throw new VendorCommandError(step, null, `${command.displayName} ${step} failed: the worker's process spawner exited`);
     }
     if (result.aborted) {
       this.info(stage, `Stopped ${command.displayName} ${step}`);

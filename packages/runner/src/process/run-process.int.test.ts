@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { installProcessSpawner } from '@gantry/process/spawner';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runProcess } from './run-process.ts';
 
 const ENV = { PATH: '/usr/bin:/bin' };
@@ -9,7 +10,19 @@ function collect() {
   return { chunks, onOutput: (text: string) => chunks.push(text), text: () => chunks.join('') };
 }
 
-describe('runProcess', () => {
+// The worker starts its processes through a spawner child; everything else starts them itself.
+describe.each([
+  { mode: 'started here', throughSpawner: false },
+  { mode: 'started by the spawner child', throughSpawner: true },
+])('runProcess ($mode)', ({ throughSpawner }) => {
+  let spawner: ReturnType<typeof installProcessSpawner> | null = null;
+  beforeAll(() => {
+    if (throughSpawner) spawner = installProcessSpawner();
+  });
+  afterAll(async () => {
+    await spawner?.uninstall();
+  });
+
   it('merges stdout and stderr in the order they were written', async () => {
     const out = collect();
     const result = await runProcess({

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { processStartError, spawnProcess, type ProcessEvent } from '@gantry/process';
 
 export interface RunProcessOptions {
   command: string;
@@ -54,61 +54,24 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       return;
     }
 
-    const child = options.captureStdout
-      ? spawn(options.command, options.args, {
-          cwd: options.cwd,
-          env: options.env,
-          stdio: ['ignore', 'pipe', 'pipe'],
-          detached: true,
-        })
-      : spawn('/bin/sh', ['-c', 'exec "$0" "$@" 2>&1', options.command, ...options.args], {
-          cwd: options.cwd,
-          env: options.env,
-          stdio: ['ignore', 'pipe', 'ignore'],
-          detached: true,
-        });
-
-    const streamed = options.captureStdout ? child.stderr : child.stdout;
     const decoder = new TextDecoder('utf-8');
-    streamed?.on('data', (chunk: Buffer) => {
-      const text = decoder.decode(chunk, { stream: true });
-      if (text.length > 0) options.onOutput?.(text);
-    });
     const stdoutChunks: Buffer[] = [];
-    if (options.captureStdout) child.stdout?.on('data', (chunk: Buffer) => stdoutChunks.push(chunk));
-
     let aborted = false;
     let timedOut = false;
     let killTimer: NodeJS.Timeout | undefined;
-    let drainTimer: NodeJS.Timeout | undefined;
+    let timeout: NodeJS.Timeout | undefined;
     let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
     let settled = false;
 
-    const stop = () => {
-      if (child.pid === undefined || exit || killTimer) return;
-      signalGroup(child.pid, 'SIGINT');
-      killTimer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), killGraceMs);
-    };
-    const onAbort = () => {
-      aborted = true;
-      stop();
-    };
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timeout =
-      options.timeoutMs !== undefined
-        ? setTimeout(() => {
-            timedOut = true;
-            stop();
-          }, options.timeoutMs)
-        : undefined;
-
-    const settle = () => {
-      if (settled || !exit) return;
+    const cleanUp = () => {
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);
-      if (drainTimer) clearTimeout(drainTimer);
+    };
+    const settle = () => {
+      if (settled || !exit) return;
+      cleanUp();
       const rest = decoder.decode();
       if (rest.length > 0) options.onOutput?.(rest);
       resolve({
@@ -120,32 +83,54 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
         durationMs: Math.round(performance.now() - started),
       });
     };
-
-    child.on('error', (error) => {
-      if (settled) return;
-      settled = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      if (timeout) clearTimeout(timeout);
-      if (killTimer) clearTimeout(killTimer);
-      reject(error);
-    });
-    child.on('exit', (code, signal) => {
-      exit = { code, signal };
-      if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
-      drainTimer = setTimeout(() => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
+    const onEvent = (event: ProcessEvent) => {
+      if (event.type === 'data') {
+        if (event.fd === 2 || !options.captureStdout) {
+          const text = decoder.decode(event.chunk, { stream: true });
+          if (text.length > 0) options.onOutput?.(text);
+        } else {
+          stdoutChunks.push(event.chunk);
+        }
+      } else if (event.type === 'exit') {
+        exit = { code: event.code, signal: event.signal };
+      } else if (event.type === 'close') {
         settle();
-      }, PIPE_DRAIN_MS);
-    });
-    child.on('close', settle);
-  });
-}
+      } else if (!settled) {
+        cleanUp();
+        reject(processStartError(event));
+      }
+    };
 
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
+    // Through the worker's spawner child when it has one (see @gantry/process). The group is killed
+    // as soon as the command exits; the pipes are then waited for at most PIPE_DRAIN_MS, in case a
+    // descendant escaped the group.
+    const child = spawnProcess(
+      {
+        command: options.command,
+        args: options.args,
+        cwd: options.cwd,
+        env: options.env,
+        mergeOutput: !options.captureStdout,
+        killGroupOnExit: true,
+        drainMs: PIPE_DRAIN_MS,
+      },
+      onEvent,
+    );
+    const stop = () => {
+      if (exit || killTimer) return;
+      child.signalGroup('SIGINT');
+      killTimer = setTimeout(() => child.signalGroup('SIGKILL'), killGraceMs);
+    };
+    function onAbort() {
+      aborted = true;
+      stop();
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.timeoutMs !== undefined) {
+      timeout = setTimeout(() => {
+        timedOut = true;
+        stop();
+      }, options.timeoutMs);
+    }
+  });
 }

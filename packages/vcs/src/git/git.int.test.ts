@@ -2,8 +2,10 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { installProcessSpawner } from '@gantry/process/spawner';
 import { createGitRepoFixture, type GitRepoFixture } from '@gantry/test-support';
 import { execFile } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import {
   checkoutCommit,
@@ -282,5 +284,45 @@ describe('RepositoryCache', () => {
       .checkout({ repositoryUrl: repo.url, sha: repo.sha, dir: join(scratch, 'abort'), signal: controller.signal })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(GitAbortedError);
+  });
+});
+
+describe("through the worker's process spawner", () => {
+  let spawner: ReturnType<typeof installProcessSpawner>;
+  beforeAll(() => {
+    spawner = installProcessSpawner();
+  });
+  afterAll(async () => {
+    await spawner.uninstall();
+  });
+
+  it('resolves, checks out through the cache and reports git\'s errors as when git runs here', async () => {
+    expect(await resolveBranchHead({ repositoryUrl: repo.url, branch: 'main' })).toEqual({ sha: repo.sha });
+    await expect(resolveBranchHead({ repositoryUrl: repo.url, branch: 'nope' })).rejects.toBeInstanceOf(GitBranchNotFoundError);
+    const cache = new RepositoryCache(join(scratch, 'cache-spawner'));
+    for (const dir of ['spawner-1', 'spawner-2']) {
+      const result = await cache.checkout({ repositoryUrl: repo.url, sha: firstSha, dir: join(scratch, dir) });
+      expect(result).toMatchObject({ sha: firstSha, source: dir === 'spawner-1' ? 'fetched' : 'cache' });
+      expect(await readFile(join(scratch, dir, 'infra/main.tf'), 'utf8')).toBe('# v1\n');
+    }
+    const missing = await checkoutCommit({ repositoryUrl: repo.url, sha: 'c'.repeat(40), dir: join(scratch, 'spawner-missing') }).catch((e: unknown) => e);
+    expect((missing as GitError).stderr.length).toBeGreaterThan(0);
+  });
+
+  it('stops git when aborted', async () => {
+    // A server that accepts and never answers: git (and its remote helper) wait until stopped.
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const controller = new AbortController();
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/repo.git`;
+      const hanging = checkoutCommit({ repositoryUrl: url, sha: repo.sha, dir: join(scratch, 'spawner-abort'), signal: controller.signal });
+      setTimeout(() => controller.abort(), 300);
+      const started = Date.now();
+      await expect(hanging).rejects.toBeInstanceOf(GitAbortedError);
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      silent.close();
+    }
   });
 });

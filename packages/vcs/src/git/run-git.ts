@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { processStartError, spawnProcess, SPAWNER_EXITED, type ProcessEvent } from '@gantry/process';
 import { GitAbortedError, GitError } from './errors.ts';
 
 export interface RunGitOptions {
@@ -37,59 +37,51 @@ export function runGit(args: string[], options: RunGitOptions): Promise<GitOutpu
       reject(new GitAbortedError(`git ${args[0] ?? ''} was aborted before it started`));
       return;
     }
-    const child = spawn('git', args, {
-      cwd: options.cwd,
-      // Cast: Next.js (which bundles this through @gantry/core) declares ProcessEnv.NODE_ENV required.
-      env: options.env as NodeJS.ProcessEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-
     let stopReason: 'aborted' | 'timed out' | undefined;
     let killTimer: NodeJS.Timeout | undefined;
-    const stop = (reason: 'aborted' | 'timed out') => {
-      if (stopReason || child.pid === undefined) return;
-      stopReason = reason;
-      signalGroup(child.pid, 'SIGTERM');
-      killTimer = setTimeout(() => signalGroup(child.pid!, 'SIGKILL'), KILL_GRACE_MS);
-    };
-    const onAbort = () => stop('aborted');
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    const timeout = options.timeoutMs ? setTimeout(() => stop('timed out'), options.timeoutMs) : undefined;
-
+    let timeout: NodeJS.Timeout | undefined;
+    let exitCode: number | null = null;
     const finish = () => {
       options.signal?.removeEventListener('abort', onAbort);
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);
     };
-
-    child.on('error', (error) => {
-      finish();
-      reject(new GitError(`git could not be started: ${error.message}`, { cause: error }));
-    });
-    child.on('close', (code) => {
-      finish();
-      const out = Buffer.concat(stdout).toString('utf8');
-      const err = redactText(Buffer.concat(stderr).toString('utf8'), redact).trim();
-      if (stopReason) {
-        reject(new GitAbortedError(`git ${args[0] ?? ''} ${stopReason}`, { stderr: err, exitCode: code }));
-      } else if (code !== 0) {
-        reject(new GitError(err || `git ${args[0] ?? ''} exited with code ${code}`, { stderr: err, exitCode: code }));
+    const onEvent = (event: ProcessEvent) => {
+      if (event.type === 'data') {
+        (event.fd === 1 ? stdout : stderr).push(event.chunk);
+      } else if (event.type === 'exit') {
+        exitCode = event.code;
+      } else if (event.type === 'error') {
+        finish();
+        const error = processStartError(event);
+        reject(new GitError(event.code === SPAWNER_EXITED ? event.message : `git could not be started: ${event.message}`, { cause: error }));
       } else {
-        resolve({ stdout: out, stderr: err });
+        finish();
+        const out = Buffer.concat(stdout).toString('utf8');
+        const err = redactText(Buffer.concat(stderr).toString('utf8'), redact).trim();
+        if (stopReason) {
+          reject(new GitAbortedError(`git ${args[0] ?? ''} ${stopReason}`, { stderr: err, exitCode }));
+        } else if (exitCode !== 0) {
+          reject(new GitError(err || `git ${args[0] ?? ''} exited with code ${exitCode}`, { stderr: err, exitCode }));
+        } else {
+          resolve({ stdout: out, stderr: err });
+        }
       }
-    });
+    };
+    // Through the worker's spawner child when it has one (see @gantry/process).
+    const child = spawnProcess({ command: 'git', args, cwd: options.cwd, env: options.env, mergeOutput: false, killGroupOnExit: false }, onEvent);
+    const stop = (reason: 'aborted' | 'timed out') => {
+      if (stopReason) return;
+      stopReason = reason;
+      child.signalGroup('SIGTERM');
+      killTimer = setTimeout(() => child.signalGroup('SIGKILL'), KILL_GRACE_MS);
+    };
+    function onAbort() {
+      stop('aborted');
+    }
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.timeoutMs) timeout = setTimeout(() => stop('timed out'), options.timeoutMs);
   });
-}
-
-function signalGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // The group is already gone.
-  }
 }
