@@ -45,12 +45,16 @@ export class GantrySystem {
     private readonly output: () => string,
   ) {}
 
-  static async start(redisUrl: string): Promise<GantrySystem> {
+  /**
+   * `worker.root`: apps/worker of another checkout (to compare two versions of the code, A/B);
+   * `worker.env`: more environment for the worker (to compare settings).
+   */
+  static async start(redisUrl: string, worker: { root?: string; env?: Record<string, string> } = {}): Promise<GantrySystem> {
     const test = await createTestServices({ redisUrl });
     const { scope } = await createTestAccount(test.services, 'Bench');
     const workDir = await mkdtemp(join(tmpdir(), 'gantry-bench-work-'));
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      cwd: workerRoot,
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: worker.root ?? workerRoot,
       env: {
         PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
         HOME: process.env.HOME ?? '/tmp',
@@ -61,13 +65,14 @@ export class GantrySystem {
         GANTRY_QUEUE_PREFIX: `gantry-bench-${randomBytes(6).toString('hex')}`,
         GANTRY_WORK_DIR: workDir,
         GANTRY_WORKER_CONCURRENCY: '2',
+        ...worker.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    worker.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    worker.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const system = new GantrySystem(test, scope, worker, workDir, () => output);
+    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+    const system = new GantrySystem(test, scope, child, workDir, () => output);
     await system.waitForWorkerReady();
     return system;
   }

@@ -24,6 +24,9 @@ import { describe, fmt, percentile } from './stats.ts';
  * Needs Postgres and Redis (as the integration tests do).
  * Usage: pnpm --filter @gantry/bench bench:run-overhead [--reps 5] [--resources 50] [--latency-runs 100]
  *        [--db-reps 30] [--skip-system] [--db-only] [--show-sql]
+ *        [--b-worker-root DIR] [--b-worker-env NAME=VALUE,…]
+ * With --b-worker-root (apps/worker of another checkout) or --b-worker-env, a second system (B) runs
+ * (a) interleaved with the first (A), for an A/B comparison under the same load.
  */
 const { values } = parseArgs({
   options: {
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     'db-reps': { type: 'string', default: '30' },
     'db-only': { type: 'boolean', default: false },
     'show-sql': { type: 'boolean', default: false },
+    'b-worker-root': { type: 'string' },
+    'b-worker-env': { type: 'string' },
     'redis-url': { type: 'string', default: process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
@@ -114,6 +119,12 @@ const cacheDir = await mkdtemp(join(tmpdir(), 'gantry-bench-git-cache-'));
 const plainTofuRun = () => light.measure({ kind: 'plain', resources });
 const runnerOnlyRun = (mode: 'archive' | 'in-place') => light.measure({ kind: mode, repo: { url: repo.url, sha: repo.sha }, cacheDir });
 const system = values['skip-system'] ? null : await GantrySystem.start(values['redis-url']);
+const compared = values['b-worker-root'] !== undefined || values['b-worker-env'] !== undefined;
+const bWorker = {
+  ...(values['b-worker-root'] ? { root: values['b-worker-root'] } : {}),
+  env: Object.fromEntries((values['b-worker-env'] ?? '').split(',').filter(Boolean).map((pair) => [pair.split('=')[0]!, pair.split('=').slice(1).join('=')])),
+};
+const systemB = system && compared ? await GantrySystem.start(values['redis-url'], bWorker) : null;
 try {
   console.log(`Run overhead: ${resources} terraform_data resources, ${reps} repetitions each; load average ${loadAtStart}\n`);
   // One untimed run of each warms caches (the tofu binary is 79 MB; the worker loads its modules,
@@ -121,24 +132,32 @@ try {
   await plainTofuRun();
   await runnerOnlyRun('archive');
   if (system) await system.triggerAndWait(await system.createStack(repo, 'warm-up'));
+  if (systemB) await systemB.triggerAndWait(await systemB.createStack(repo, 'warm-up'));
 
   const plain: Measured[] = [];
   const runnerArchive: Measured[] = [];
   const runnerInPlace: Measured[] = [];
   const gantry: TriggeredRun[] = [];
+  const gantryB: TriggeredRun[] = [];
   for (let rep = 0; rep < reps; rep += 1) {
     // Interleaved, so drift in machine load affects each alike.
     plain.push(await plainTofuRun());
     runnerArchive.push(await runnerOnlyRun('archive'));
     runnerInPlace.push(await runnerOnlyRun('in-place'));
-    if (system) gantry.push(await system.triggerAndWait(await system.createStack(repo, `bench-${rep}`)));
+    // A and B take turns going first.
+    const order = rep % 2 === 0 ? ([system, systemB] as const) : ([systemB, system] as const);
+    for (const which of order) {
+      if (which) (which === system ? gantry : gantryB).push(await which.triggerAndWait(await which.createStack(repo, `bench-${rep}`)));
+    }
   }
   const gantryMs = gantry.map((g) => stateAt(g.run, 'FINISHED') - g.triggeredAt);
+  const gantryBMs = gantryB.map((g) => stateAt(g.run, 'FINISHED') - g.triggeredAt);
   const ms = (measured: Measured[]) => measured.map((m) => m.ms);
   console.log(`(b) plain tofu init/plan/apply                   ${describe(ms(plain))}`);
   console.log(`(r) runner: plan, archive, restore, apply         ${describe(ms(runnerArchive))}`);
   console.log(`(r) runner: plan, apply in place (autodeploy)     ${describe(ms(runnerInPlace))}`);
   if (system) console.log(`(a) Gantry trigger → FINISHED (autodeploy)        ${describe(gantryMs)}`);
+  if (systemB) console.log(`(a) B: ${JSON.stringify(bWorker).slice(0, 40).padEnd(43)} ${describe(gantryBMs)}`);
   console.log('');
   const ratio = (value: number) => `${(value / median(ms(plain))).toFixed(2)}x  (+${fmt(value - median(ms(plain)))})`;
   console.log(`runner (archive) / plain:   ${ratio(median(ms(runnerArchive)))}`);
@@ -146,6 +165,10 @@ try {
   if (system) {
     const gantryRatio = median(gantryMs) / median(ms(plain));
     console.log(`Gantry / plain:             ${ratio(median(gantryMs))}   ${verdict(gantryRatio, TARGET.ratio, GOAL.ratio)}`);
+    if (systemB) {
+      const paired = gantryBMs.map((b, index) => b - gantryMs[index]!);
+      console.log(`Gantry B / plain:           ${ratio(median(gantryBMs))}   (B − A per repetition: median ${fmt(median(paired))})`);
+    }
     console.log(
       `  before: plain ${BEFORE.plain} ms, runner ${BEFORE.runner} ms, Gantry ${BEFORE.gantry} ms = ${(BEFORE.gantry / BEFORE.plain).toFixed(2)}x`,
     );
@@ -158,6 +181,7 @@ try {
   // The database section runs on a database of its own, after the runs above (no worker there).
   const profiles = await databaseProfiles();
   if (system) printGantryBreakdown(gantry, gantryMs, profiles);
+  if (systemB) printGantryBreakdown(gantryB, gantryBMs, profiles, 'B');
 
   if (system) {
     const stackId = await system.createStack(noopRepo, 'latency');
@@ -196,6 +220,7 @@ try {
   console.log(`\nload average at the start ${loadAtStart}, at the end ${load()}`);
 } finally {
   await system?.close();
+  await systemB?.close();
   await light.close();
   await repo.cleanup();
   await noopRepo.cleanup();
@@ -222,7 +247,7 @@ function oneLine(steps: Record<string, number>): string {
     .join(' · ');
 }
 
-function printGantryBreakdown(runs: TriggeredRun[], totals: number[], profiles: OperationProfile[]): void {
+function printGantryBreakdown(runs: TriggeredRun[], totals: number[], profiles: OperationProfile[], label = ''): void {
   const tripsOf = (step: string) => {
     const profile = profiles.find((p) => p.name === DATABASE_OPERATION_OF_STEP[step]);
     return profile ? ` [${profile.statements} round trips]` : '';
@@ -248,7 +273,7 @@ function printGantryBreakdown(runs: TriggeredRun[], totals: number[], profiles: 
     if (!overlapping) accounted += value;
     rows.push([step, value, overlapping]);
   }
-  console.log(`(a) Gantry, trigger → FINISHED (median ${fmt(median(totals))}):`);
+  console.log(`(a) Gantry${label ? ` ${label}` : ''}, trigger → FINISHED (median ${fmt(median(totals))}):`);
   for (const [step, value, note] of rows) {
     if (value < 0.5 && step !== 'job end → FINISHED visible') continue;
     if (step === 'job end → FINISHED visible') continue;
