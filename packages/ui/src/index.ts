@@ -10,6 +10,7 @@ export * from './lib/plan.ts';
 export * from './lib/run-log.ts';
 export * from './lib/run-state.ts';
 export * from './lib/timeline.ts';
+export * from './lib/use-time-zone.ts';
 
 export * from './components/Alert.tsx';
 export * from './components/Badge.tsx';

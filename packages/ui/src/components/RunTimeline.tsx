@@ -5,6 +5,7 @@ import { cx } from '../lib/cx.ts';
 import { formatClockTime, formatDuration, formatElapsed, formatExactTime } from '../lib/format.ts';
 import { stateTone, type StateTone } from '../lib/run-state.ts';
 import { buildTimeline, type TransitionInput } from '../lib/timeline.ts';
+import { useTimeZone } from '../lib/use-time-zone.ts';
 
 const DOT: Record<StateTone, string> = {
   neutral: 'border-zinc-400 bg-zinc-400',
@@ -31,6 +32,7 @@ export function RunTimeline({
   onSelect?: (state: string) => void;
 }) {
   const [now, setNow] = useState(() => Date.now());
+  const timeZone = useTimeZone();
   const entries = buildTimeline(transitions, now);
   const running = entries.some((e) => e.current);
   useEffect(() => {
@@ -63,8 +65,8 @@ export function RunTimeline({
                 </span>
               </span>
               <span className="block text-[11px] text-muted">
-                <time dateTime={entry.startedAt.toISOString()} title={formatExactTime(entry.startedAt)}>
-                  {formatClockTime(entry.startedAt)}
+                <time dateTime={entry.startedAt.toISOString()} title={formatExactTime(entry.startedAt, timeZone)}>
+                  {formatClockTime(entry.startedAt, timeZone)}
                 </time>
                 {entry.actorName ? <> · {entry.actorName}</> : null}
               </span>

@@ -80,6 +80,14 @@ describe('exact times', () => {
     expect(formatClockTime('2026-11-25T08:32:10.123Z')).toBe('08:32:10');
     expect(formatExactTime('nope')).toBe('—');
   });
+
+  it('shows exact and clock times in the viewer\'s zone, with UTC beside the exact one', () => {
+    expect(formatExactTime('2026-11-25T08:32:10.123Z', 'Europe/Berlin')).toBe('2026-11-25 09:32:10 GMT+1 (08:32:10 UTC)');
+    expect(formatExactTime('2026-07-01T23:30:00Z', 'America/New_York')).toBe('2026-07-01 19:30:00 EDT (23:30:00 UTC)');
+    expect(formatExactTime('2026-11-25T08:32:10Z', 'Etc/UTC')).toBe('2026-11-25 08:32:10 UTC');
+    expect(formatClockTime('2026-11-25T23:32:10Z', 'Asia/Tokyo')).toBe('08:32:10');
+    expect(formatClockTime('2026-11-25T08:32:10Z', 'UTC')).toBe('08:32:10');
+  });
 });
 
 describe('commits and repositories', () => {

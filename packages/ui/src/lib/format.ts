@@ -73,17 +73,50 @@ export function relativeTimeRefreshMs(value: Date | string | number, now: number
 }
 
 /** Exact time for tooltips and timelines: "2026-11-25 08:32:10 UTC" (unambiguous, sortable). */
-export function formatExactTime(value: Date | string | number): string {
-  const date = toDate(value);
-  if (Number.isNaN(date.getTime())) return '—';
-  return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Calendar and clock fields of `date` in `timeZone` ("Europe/Berlin"), with the zone's short name. */
+function zonedFields(date: Date, timeZone: string): Record<string, string> {
+  let format = zoneFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    });
+    zoneFormats.set(timeZone, format);
+  }
+  return Object.fromEntries(format.formatToParts(date).map((part) => [part.type, part.value]));
 }
 
-/** Time of day for timelines: "08:32:10". */
-export function formatClockTime(value: Date | string | number): string {
+const isUtc = (timeZone: string) => timeZone === 'UTC' || timeZone === 'Etc/UTC' || timeZone === 'Etc/GMT';
+
+/**
+ * The exact time for hovers: "2026-11-25 08:32:10 UTC", or in the viewer's zone with UTC beside it
+ * (logs and the API speak UTC): "2026-11-25 09:32:10 GMT+1 (08:32:10 UTC)".
+ */
+export function formatExactTime(value: Date | string | number, timeZone = 'UTC'): string {
   const date = toDate(value);
   if (Number.isNaN(date.getTime())) return '—';
-  return date.toISOString().slice(11, 19);
+  const utc = date.toISOString().slice(0, 19).replace('T', ' ');
+  if (isUtc(timeZone)) return `${utc} UTC`;
+  const f = zonedFields(date, timeZone);
+  return `${f.year}-${f.month}-${f.day} ${f.hour}:${f.minute}:${f.second} ${f.timeZoneName} (${utc.slice(11)} UTC)`;
+}
+
+/** Time of day for timelines, in the viewer's zone: "08:32:10". */
+export function formatClockTime(value: Date | string | number, timeZone = 'UTC'): string {
+  const date = toDate(value);
+  if (Number.isNaN(date.getTime())) return '—';
+  if (isUtc(timeZone)) return date.toISOString().slice(11, 19);
+  const f = zonedFields(date, timeZone);
+  return `${f.hour}:${f.minute}:${f.second}`;
 }
 
 export function shortSha(sha: string | null | undefined): string {

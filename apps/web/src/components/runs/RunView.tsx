@@ -7,7 +7,6 @@ import {
   commitUrl,
   cx,
   formatDuration,
-  formatExactTime,
   IconClock,
   isLogPhase,
   isTerminalState,
@@ -283,9 +282,9 @@ function RunHeader({ run, stackId }: { run: RunDetail; stackId: string }) {
                 {run.confirmedAt ? (
                   <>
                     {' '}
-                    <time dateTime={new Date(run.confirmedAt).toISOString()} title={formatExactTime(run.confirmedAt)} className="text-muted">
+                    <span className="text-muted">
                       (<RelativeTime value={run.confirmedAt} />)
-                    </time>
+                    </span>
                   </>
                 ) : null}
               </Meta>
