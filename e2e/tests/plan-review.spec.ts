@@ -18,6 +18,8 @@ test('a long plan can be filtered; sensitive values stay hidden; the stack heade
   await watcher.goto(stackUrl);
   const stackState = watcher.locator('header').getByRole('link', { name: /^UNCONFIRMED \(run [0-9a-f]{8}\)$/ });
   await expect(stackState).toBeVisible();
+  const queueHint = watcher.getByText(/^Run [0-9a-f]{8} holds the stack \(unconfirmed\); a new run waits for it\.$/);
+  await expect(queueHint).toBeVisible();
 
   const total = MANY_CONFIG_APPS + 1;
   const changes = page.getByRole('table', { name: 'Resource changes' });
@@ -44,6 +46,7 @@ test('a long plan can be filtered; sensitive values stay hidden; the stack heade
   await page.getByRole('button', { name: 'Confirm' }).click();
   await expect(runStateBadge(page)).toHaveText('FINISHED', { timeout: 90_000 });
   await expect(watcher.locator('header').getByRole('link', { name: /^FINISHED \(run [0-9a-f]{8}\)$/ })).toBeVisible();
+  await expect(queueHint).toHaveCount(0);
 
   // Back on the finished run, the log comes first; the long table is one click away.
   await page.reload();

@@ -1,6 +1,6 @@
 'use client';
 
-import { Alert, Badge, cx, IconGitBranch, LabelChip, repositoryLabel, StateBadge } from '@gantry/ui';
+import { Alert, Badge, cx, IconGitBranch, isTerminalState, LabelChip, repositoryLabel, StateBadge, stateLabel } from '@gantry/ui';
 import { useQuery } from '@tanstack/react-query';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
@@ -109,7 +109,15 @@ export function StackHeader({ stackId }: { stackId: string }) {
         </div>
         {data ? (
           canWrite(account.role) ? (
-            <TriggerButton stackId={stackId} />
+            <div className="flex flex-col items-end gap-1">
+              <TriggerButton stackId={stackId} />
+              {/* One tracked run at a time: say before the click that a new run will queue. */}
+              {data.lastRun && !isTerminalState(data.lastRun.state) && !data.lockedReason ? (
+                <p className="max-w-64 text-right text-xs text-muted">
+                  Run {shortRunId(data.lastRun.id)} holds the stack ({stateLabel(data.lastRun.state).toLowerCase()}); a new run waits for it.
+                </p>
+              ) : null}
+            </div>
           ) : (
             <p className="max-w-56 text-right text-xs text-muted">
               <span className="font-medium text-fg">Read only.</span> Readers follow runs; writers and admins trigger them.

@@ -278,7 +278,7 @@ function FirstStackEmptyState({ action }: { action: ReactNode }) {
         A stack is one OpenTofu or Terraform project: a Git repository, a branch and the folder with your configuration. Gantry keeps its state
         and runs it for you.
       </p>
-      <ol className="mt-3 space-y-1 text-left text-xs">
+      <ol className="mx-auto mt-3 w-fit space-y-1 text-left text-xs">
         <li>
           <span className="font-semibold text-fg">1.</span> Point it at a repository and branch.
         </li>
