@@ -18,17 +18,23 @@ export type ResolvedCommit = CommitDetails;
 
 const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** Branch names git accepted in this process (a name's validity never changes): no process the next time. */
+const validBranchNames = new Set<string>();
+
 /** Normalizes and checks a branch name (`main`, `refs/heads/main`); git's own rules decide. */
 async function normalizeBranch(branch: string, env: Record<string, string>, cwd: string): Promise<string> {
   const name = plainBranchName(branch);
   if (name.length === 0 || name.startsWith('-')) {
     throw new GitInputError(`Branch name is not valid: "${branch}"`);
   }
+  if (validBranchNames.has(name)) return name;
   try {
     await runGit(['check-ref-format', `refs/heads/${name}`], { cwd, env });
   } catch {
     throw new GitInputError(`Branch name is not valid: "${branch}"`);
   }
+  if (validBranchNames.size >= 1000) validBranchNames.clear();
+  validBranchNames.add(name);
   return name;
 }
 
