@@ -70,7 +70,7 @@ const OVERLAPPING: Record<string, string> = {
   'plan.onStage': 'starting the transitions below',
   'transition.START_INITIALIZING': 'recorded while tofu init starts',
   'transition.START_PLANNING': 'recorded while tofu plan starts',
-  'describe∥apply': 'show -json from the end of the plan, beside recordPlan and tofu apply',
+  'describe∥apply': 'show -json while tofu apply runs',
   'recordPlanSummary': 'while tofu apply runs',
   'describe.show': 'while tofu apply runs',
   'describe.summarize': 'while tofu apply runs',

@@ -83,41 +83,26 @@ function accountScope(ctx: PhaseJobContext, accountId: string): Promise<AccountS
 type Resolved = { sha: string } | { error: unknown };
 
 /**
- * What a phase needs, asked while it is claimed (reads only; used only once the claim succeeded):
- * the stack's variables and state, and for a plan without a commit the head of its branch (a network
- * round trip). Reading inputs before the claim is as safe as after it: a tracked run waiting for its
- * phase (READY, CONFIRMED) holds its stack's lock, so no other run changes the state in between, and
- * variables may change at any time either way. `resolvedFor` and `inputsFor` hand the answers over
- * only for the stack as claimed (a stack edited in between is asked again).
+ * Resolves the branch head of a run that has no commit yet, started before the claim. `resultFor`
+ * hands the answer over only if it is for the stack's repository and branch as claimed (a stack
+ * edited in between is asked again).
  */
-function prefetch(ctx: PhaseJobContext, scope: AccountScope, job: RunPhaseJob, timer: StepTimer) {
+function resolveEarly(ctx: PhaseJobContext, scope: AccountScope, runId: string, timer: StepTimer) {
   const controller = new AbortController();
   const resolve = (repositoryUrl: string, branch: string): Promise<Resolved> =>
     timer
       .measure('resolve', () => ctx.services.resolveCommit({ repositoryUrl, branch, signal: controller.signal }))
       .then(({ sha }) => ({ sha }), (error: unknown) => ({ error }));
-  const row = scope.db.run
-    .findUnique({ where: { id: job.runId }, select: { commitSha: true, stackId: true, stack: { select: { repositoryUrl: true, branch: true } } } })
+  const asked = scope.db.run
+    .findUnique({ where: { id: runId }, select: { commitSha: true, stack: { select: { repositoryUrl: true, branch: true } } } })
+    .then((row) => (row && !row.commitSha ? { ...row.stack, result: resolve(row.stack.repositoryUrl, row.stack.branch) } : null))
     .catch(() => null);
-  const resolving = row.then((found) =>
-    found && !found.commitSha && job.phase === 'plan' ? { ...found.stack, result: resolve(found.stack.repositoryUrl, found.stack.branch) } : null,
-  );
-  const loading =
-    job.phase === 'perform'
-      ? null
-      : row.then((found) => (found ? { stackId: found.stackId, inputs: loadPhaseInputs(scope, found.stackId) } : null));
-  void loading?.then((early) => early?.inputs.catch(() => undefined));
   return {
     stop: () => controller.abort(),
-    async resolvedFor(stack: { repositoryUrl: string; branch: string }): Promise<Resolved> {
-      const early = await resolving;
+    async resultFor(stack: { repositoryUrl: string; branch: string }): Promise<Resolved> {
+      const early = await asked;
       if (early && early.repositoryUrl === stack.repositoryUrl && early.branch === stack.branch) return early.result;
       return resolve(stack.repositoryUrl, stack.branch);
-    },
-    async inputsFor(stackId: string): Promise<PhaseInputs> {
-      const early = await loading;
-      // A failed early read is asked again: the error to report is the one after the claim.
-      return (early?.stackId === stackId ? await early.inputs.catch(() => null) : null) ?? loadPhaseInputs(scope, stackId);
     },
   };
 }
@@ -169,26 +154,26 @@ function addTimings(timer: StepTimer, prefix: string, timings: PhaseTimings): vo
 export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promise<PhaseJobOutcome> {
   const timer = new StepTimer();
   const scope = await timer.measure('scope', () => accountScope(ctx, job.accountId));
-  const early = prefetch(ctx, scope, job, timer);
-  const claimed = await timer
-    .measure('claim', () => claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }))
-    .catch((error: unknown) => {
-      early.stop();
-      throw error;
-    });
+  // A plan without a commit needs the head of its branch (a network round trip): asked while the
+  // phase is claimed and opened.
+  const early = job.phase === 'plan' ? resolveEarly(ctx, scope, job.runId, timer) : null;
+  const claimed = await timer.measure('claim', () => claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }));
   if (!claimed) {
-    early.stop();
+    early?.stop();
     return { summary: 'stale job (run not waiting for this phase)', timings: timer.snapshot() };
   }
   const { run, stack, leaseToken } = claimed;
-  const resolving = run.commitSha || job.phase !== 'plan' ? null : early.resolvedFor(stack);
-  if (!resolving) early.stop();
+  const resolving = run.commitSha || job.phase !== 'plan' ? null : early!.resultFor(stack);
+  if (!resolving) early?.stop();
 
-  // The log (after the claim: it continues what earlier holders wrote) and the inputs read meanwhile.
+  // The log and what the phase needs from the database, side by side.
   const [session, inputs] = await timer.measure('open', () =>
-    Promise.all([PhaseSession.open(ctx, scope, run.id, leaseToken, run.state), job.phase === 'perform' ? null : early.inputsFor(stack.id)]),
+    Promise.all([
+      PhaseSession.open(ctx, scope, run.id, leaseToken, run.state),
+      job.phase === 'perform' ? null : loadPhaseInputs(scope, stack.id),
+    ]),
   );
-  session.abort.signal.addEventListener('abort', () => early.stop(), { once: true });
+  session.abort.signal.addEventListener('abort', () => early?.stop(), { once: true });
   const step = (event: RunEvent, update?: Parameters<typeof advance>[4]['update']) =>
     timer.measure(`transition.${event.type}`, () =>
       advance(scope, run.id, leaseToken, event, { actorId: ctx.workerId, stackId: stack.id, ...(update ? { update } : {}) }),
@@ -282,13 +267,6 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
     const result = await runPlanPhase({ ...planInput, workspace: 'retain' });
     addTimings(timer, 'plan', result.timings);
     const kept = result.workspace;
-    // `show -json` starts now, while the plan is recorded and then applied: the run's summary, recorded
-    // before FINISHED (or with the plan when it is not applied here). Its few lines of its own (stderr)
-    // go with whatever the run is doing then.
-    const description = timer.measure('describe∥apply', () =>
-      kept.describe({ log: (text) => session.write(session.lastState, text), signal: session.abort.signal }),
-    );
-    description.catch(() => undefined);
     try {
       await timer.measure('settle', () => session.settled());
       // With changes, the run goes on to APPLYING with neither summary nor archive...
@@ -306,7 +284,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
         // ...unless there is nothing to apply or autodeploy was switched off since the claim: then the
         // plan is recorded with its summary (and its archive if it waits for a confirmation), and the
         // phase ends.
-        const described = await timer.measure('describe', () => description);
+        const described = await timer.measure('describe', () => kept.describe());
         const archive = result.hasChanges && run.type === 'TRACKED' ? await timer.measure('archive', () => kept.archive()) : null;
         await timer.measure('logClose', () => session.closeLog());
         const outcome: PlanOutcome = { ...planDetails(result, described.summary), archive };
@@ -316,11 +294,13 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
 
       // APPLYING: the plan just recorded is applied here (its hash checked again), while OpenTofu
       // describes it for the run's summary, which is recorded before the run finishes.
-      const describing = description.then((described) =>
-        timer.measure('recordPlanSummary', () =>
-          recordPlanSummary(scope, run.id, leaseToken, { summary: described.summary, resourceChanges: toResourceChanges(described.summary) }),
-        ),
-      );
+      const describing = timer
+        .measure('describe∥apply', () => kept.describe({ log: (text) => session.write('APPLYING', text), signal: session.abort.signal }))
+        .then((described) =>
+          timer.measure('recordPlanSummary', () =>
+            recordPlanSummary(scope, run.id, leaseToken, { summary: described.summary, resourceChanges: toResourceChanges(described.summary) }),
+          ),
+        );
       describing.catch(() => undefined);
       await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'kept', workspace: kept, planFileSha256: planned.planFileSha256! }, true, async () => {
         try {
