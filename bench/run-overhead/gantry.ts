@@ -73,7 +73,10 @@ export class GantrySystem {
     child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
     const system = new GantrySystem(test, scope, child, workDir, () => output);
-    await system.waitForWorkerReady();
+    await system.waitForWorkerReady().catch(async (error: unknown) => {
+      await system.close();
+      throw error;
+    });
     return system;
   }
 

@@ -124,7 +124,11 @@ const bWorker = {
   ...(values['b-worker-root'] ? { root: values['b-worker-root'] } : {}),
   env: Object.fromEntries((values['b-worker-env'] ?? '').split(',').filter(Boolean).map((pair) => [pair.split('=')[0]!, pair.split('=').slice(1).join('=')])),
 };
-const systemB = system && compared ? await GantrySystem.start(values['redis-url'], bWorker) : null;
+// A B that fails to start must not leave A's worker and database behind.
+const systemB = system && compared ? await GantrySystem.start(values['redis-url'], bWorker).catch(async (error: unknown) => {
+  await system.close();
+  throw error;
+}) : null;
 try {
   console.log(`Run overhead: ${resources} terraform_data resources, ${reps} repetitions each; load average ${loadAtStart}\n`);
   // One untimed run of each warms caches (the tofu binary is 79 MB; the worker loads its modules,
