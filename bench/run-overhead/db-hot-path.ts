@@ -32,6 +32,8 @@ export interface OperationProfile {
   ms: number;
   /** Median time spent waiting on the statements themselves. */
   statementMs: number;
+  /** Median CPU of this Node process during the operation (Prisma, pg, the tenant handle). */
+  cpuMs: number;
   /** The statements of the last repetition, shortened. */
   sample: string[];
 }
@@ -49,7 +51,7 @@ function shorten(sql: string): string {
 }
 
 export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl: string, reps: number): Promise<OperationProfile[]> {
-  const samples = new Map<string, { statements: number[]; ms: number[]; statementMs: number[]; sample: string[] }>();
+  const samples = new Map<string, { statements: number[]; ms: number[]; cpuMs: number[]; statementMs: number[]; sample: string[] }>();
   let current: StatementTiming[] | null = null;
   const stop = observeStatements((statement) => current?.push(statement));
   try {
@@ -88,6 +90,7 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
         },
         { name: 'PLANNING', run: () => advance(scope, runId, leaseToken, { type: 'START_PLANNING' }, { actorId: WORKER.id, stackId: stack.id }) },
         { name: 'log chunk append', run: () => logs.append([{ runId, seq: 0, state: 'PLANNING', text: 'Plan: 50 to add\n' }]) },
+        { name: 'log maxSeq (writer open)', run: () => logs.maxSeq(runId) },
         { name: 'heartbeat', run: () => heartbeat(scope, runId, leaseToken, WORKER.leaseMs) },
         {
           name: 'recordPlan (→ APPLYING)',
@@ -102,17 +105,21 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
       ];
       for (const operation of operations) {
         current = [];
+        if (process.env.BENCH_TRACE_OPS) console.error(`OP ${rep} ${operation.name}`);
         const started = performance.now();
+        const cpuBefore = process.cpuUsage();
         await operation.run();
+        const cpu = process.cpuUsage(cpuBefore);
         const ms = performance.now() - started;
         const statements = current;
         current = null;
         // The first repetition warms Prisma's query caches and the pool.
         if (rep === 0) continue;
         let entry = samples.get(operation.name);
-        if (!entry) samples.set(operation.name, (entry = { statements: [], ms: [], statementMs: [], sample: [] }));
+        if (!entry) samples.set(operation.name, (entry = { statements: [], ms: [], cpuMs: [], statementMs: [], sample: [] }));
         entry.statements.push(statements.length);
         entry.ms.push(ms);
+        entry.cpuMs.push((cpu.user + cpu.system) / 1000);
         entry.statementMs.push(statements.reduce((sum, s) => sum + s.ms, 0));
         entry.sample = statements.map((s) => `${s.ms.toFixed(1).padStart(5)} ms  ${shorten(s.sql)}`);
       }
@@ -124,29 +131,32 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
     name,
     statements: percentile(entry.statements, 50),
     ms: percentile(entry.ms, 50),
+    cpuMs: percentile(entry.cpuMs, 50),
     statementMs: percentile(entry.statementMs, 50),
     sample: entry.sample,
   }));
 }
 
 /** Operations on the run's critical path (the others run beside a tofu command). */
-export const BESIDE_TOFU = new Set(['commit pin (after trigger)', 'INITIALIZING (+ commit)', 'PLANNING', 'log chunk append', 'heartbeat', 'recordPlanSummary (∥ apply)']);
+export const BESIDE_TOFU = new Set(['commit pin (after trigger)', 'INITIALIZING (+ commit)', 'PLANNING', 'log chunk append', 'log maxSeq (writer open)', 'heartbeat', 'recordPlanSummary (∥ apply)']);
 
 export function printDatabaseHotPath(profiles: OperationProfile[], verbose: boolean): void {
   console.log('\nDatabase work of one autodeploy run (same core calls as the worker, no tofu; medians; ∥ = beside a tofu command)');
-  console.log(`    ${'operation'.padEnd(34)} ${'round trips'.padStart(11)} ${'ms'.padStart(7)} ${'in statements'.padStart(14)}`);
+  console.log(`    ${'operation'.padEnd(34)} ${'round trips'.padStart(11)} ${'ms'.padStart(7)} ${'in statements'.padStart(14)} ${'Node CPU ms'.padStart(12)}`);
   let trips = 0;
   let ms = 0;
+  let cpuMs = 0;
   for (const profile of profiles) {
     const beside = BESIDE_TOFU.has(profile.name);
     if (!beside) {
       trips += profile.statements;
       ms += profile.ms;
+      cpuMs += profile.cpuMs;
     }
     console.log(
-      `    ${(profile.name + (beside ? ' ∥' : '')).padEnd(34)} ${String(profile.statements).padStart(11)} ${profile.ms.toFixed(1).padStart(7)} ${profile.statementMs.toFixed(1).padStart(14)}`,
+      `    ${(profile.name + (beside ? ' ∥' : '')).padEnd(34)} ${String(profile.statements).padStart(11)} ${profile.ms.toFixed(1).padStart(7)} ${profile.statementMs.toFixed(1).padStart(14)} ${profile.cpuMs.toFixed(1).padStart(12)}`,
     );
     if (verbose) for (const line of profile.sample) console.log(`        ${line}`);
   }
-  console.log(`    ${'critical path (no ∥)'.padEnd(34)} ${String(trips).padStart(11)} ${ms.toFixed(1).padStart(7)}`);
+  console.log(`    ${'critical path (no ∥)'.padEnd(34)} ${String(trips).padStart(11)} ${ms.toFixed(1).padStart(7)} ${''.padStart(14)} ${cpuMs.toFixed(1).padStart(12)}`);
 }

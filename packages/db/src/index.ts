@@ -1,6 +1,7 @@
 export { createPrismaClient, PrismaClient, type PrismaClientOptions } from './client.ts';
 export { forAccount, TenantScopeViolation, type TenantDb, type TenantTx, type TenantModels, type TenantOutbox } from './tenant.ts';
 export { isUniqueViolation, isRecordNotFound } from './errors.ts';
+export type { LogChunkRow } from './log-statements.ts';
 export { observeStatements, type StatementTiming } from './statements.ts';
 export {
   RUN_COLUMNS_NOT_SETTABLE,

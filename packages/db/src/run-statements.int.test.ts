@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client.ts';
 import { Prisma } from './generated/prisma/client.ts';
+import { appendLogChunksStatement, logMaxSeqStatement } from './log-statements.ts';
 import {
   createRunStatement,
   lockRunStatement,
@@ -15,8 +16,8 @@ import { forAccount, TenantScopeViolation } from './tenant.ts';
 import { withTenantSession } from './tenant-session.ts';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
 
-// The hot-path statements of a run (run-statements.ts): what each writes, that row-level security
-// alone keeps them inside the tenant's account, and how they lock.
+// The hot-path statements of a run (run-statements.ts, log-statements.ts): what each writes, that
+// row-level security alone keeps them inside the tenant's account, and how they lock.
 
 interface Seeded {
   accountId: string;
@@ -305,5 +306,46 @@ describe('locking', () => {
     release();
     await holder;
     expect((await waiting)?.run.id).toBe(runId);
+  });
+});
+
+describe('log statements', () => {
+  const stored = (runId: string) =>
+    prisma.logChunk.findMany({ where: { runId }, orderBy: { seq: 'asc' }, select: { accountId: true, seq: true, state: true, text: true } });
+
+  it('append chunks of any text, leave stored seqs as they are, and read the highest seq', async () => {
+    const db = forAccount(prisma, a.accountId);
+    expect(await db.logMaxSeq(a.runId)).toBeNull();
+    const odd = 'quotes \' " and \\ backslash, unicode ✓, {braces}, NULL\n';
+    await db.appendLogChunks(a.runId, [
+      { seq: 0, state: 'PLANNING', text: 'Plan: 1 to add\n' },
+      { seq: 1, state: 'PLANNING', text: odd },
+    ]);
+    // A retried flush: seq 1 again (the first stored stays) and a new one.
+    await db.appendLogChunks(a.runId, [
+      { seq: 1, state: 'PLANNING', text: 'retried' },
+      { seq: 2, state: 'APPLYING', text: '' },
+    ]);
+    await db.appendLogChunks(a.runId, []);
+    expect(await stored(a.runId)).toEqual([
+      { accountId: a.accountId, seq: 0, state: 'PLANNING', text: 'Plan: 1 to add\n' },
+      { accountId: a.accountId, seq: 1, state: 'PLANNING', text: odd },
+      { accountId: a.accountId, seq: 2, state: 'APPLYING', text: '' },
+    ]);
+    expect(await db.logMaxSeq(a.runId)).toBe(2);
+    // All or none: a batch with an unknown state stores nothing.
+    await expect(db.appendLogChunks(a.runId, [{ seq: 10, state: 'PLANNING', text: 'x' }, { seq: 11, state: 'NOT_A_STATE' as never, text: 'y' }])).rejects.toThrow();
+    expect(await db.logMaxSeq(a.runId)).toBe(2);
+  });
+
+  it('row-level security alone: cannot append to or read another account’s log; nor through the handle', async () => {
+    await expect(
+      withTenantSession(prisma, b.accountId, (tx) => tx.$executeRaw(appendLogChunksStatement(a.accountId, a.runId, [{ seq: 7, state: 'PLANNING', text: 'pwned' }]))),
+    ).rejects.toThrow(/row-level security/);
+    expect(await withTenantSession(prisma, b.accountId, (tx) => tx.$queryRaw(logMaxSeqStatement(a.accountId, a.runId)))).toEqual([{ maxSeq: null }]);
+    const db = forAccount(prisma, b.accountId);
+    await expect(db.appendLogChunks(a.runId, [{ seq: 7, state: 'PLANNING', text: 'pwned' }])).rejects.toThrow();
+    expect(await db.logMaxSeq(a.runId)).toBeNull();
+    expect(await prisma.logChunk.count({ where: { runId: a.runId, seq: 7 } })).toBe(0);
   });
 });

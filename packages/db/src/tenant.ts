@@ -14,6 +14,7 @@ import {
   type StackQueue,
   type StackQueueFilter,
 } from './run-statements.ts';
+import { appendLogChunksStatement, logMaxSeqStatement, type LogChunkRow } from './log-statements.ts';
 import { withTenantBegin } from './statements.ts';
 import { tenantSessionSql } from './tenant-session.ts';
 
@@ -257,6 +258,13 @@ export interface TenantTx extends TenantModels {
 export interface TenantDb extends TenantModels {
   readonly accountId: string;
   readonly outbox: TenantOutbox;
+  /**
+   * Stores log chunks of one run in one statement (log-statements.ts), all or none; chunks already
+   * stored (same run and seq) are left as they are.
+   */
+  appendLogChunks(runId: string, chunks: readonly LogChunkRow[]): Promise<void>;
+  /** The highest stored seq of a run's log, null when none is stored (one statement). */
+  logMaxSeq(runId: string): Promise<number | null>;
   /** An interactive transaction, scoped like the handle (read committed; timeout in ms). */
   transaction<T>(fn: (tx: TenantTx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
 }
@@ -303,9 +311,26 @@ function scopedClients(prisma: PrismaClient, accountId: string): ScopedClients {
 export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
   if (typeof accountId !== 'string' || accountId.length === 0) throw new TenantScopeViolation('accountId is required');
   const { standalone, inTransaction } = scopedClients(prisma, accountId);
+  /** One raw statement in a tenant transaction of its own (row-level security applies). */
+  const standaloneStatement = <T>(statement: (tx: PrismaClient) => Promise<T>): Promise<T> =>
+    withTenantBegin(accountId, (begin) =>
+      prisma.$transaction(async (tx) => {
+        const rawTx = tx as unknown as PrismaClient;
+        if (!begin.met) await rawTx.$executeRaw(tenantSessionSql(accountId));
+        return statement(rawTx);
+      }, STANDALONE_TRANSACTION),
+    );
   return {
     accountId,
     ...pickModels(standalone),
+    async appendLogChunks(runId, chunks) {
+      if (chunks.length === 0) return;
+      await standaloneStatement((tx) => tx.$executeRaw(appendLogChunksStatement(accountId, runId, chunks)));
+    },
+    async logMaxSeq(runId) {
+      const rows = await standaloneStatement((tx) => tx.$queryRaw<{ maxSeq: number | null }[]>(logMaxSeqStatement(accountId, runId)));
+      return rows[0]?.maxSeq ?? null;
+    },
     transaction(fn, options) {
       return withTenantBegin(accountId, (begin) => inTransaction.$transaction(
         async (tx) => {

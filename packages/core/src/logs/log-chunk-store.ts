@@ -16,10 +16,8 @@ export function createLogChunkStore(db: TenantDb): LogChunkStore {
       if (chunks.length === 0) return;
       const runId = chunks[0]!.runId;
       if (chunks.some((c) => c.runId !== runId)) throw new TypeError('append takes chunks of one run');
-      await db.logChunk.createMany({
-        data: chunks.map((c) => ({ accountId: db.accountId, runId: c.runId, seq: c.seq, state: asRunState(c.state), text: c.text })),
-        skipDuplicates: true,
-      });
+      // One statement of constant text (Prisma compiles every createMany again: CPU on each flush).
+      await db.appendLogChunks(runId, chunks.map((c) => ({ seq: c.seq, state: asRunState(c.state), text: c.text })));
     },
     async readFrom(runId, afterSeq, limit) {
       const rows = await db.logChunk.findMany({
@@ -31,8 +29,7 @@ export function createLogChunkStore(db: TenantDb): LogChunkStore {
       return rows.map((r) => ({ runId: r.runId, seq: r.seq, state: r.state, text: r.text }));
     },
     async maxSeq(runId) {
-      const result = await db.logChunk.aggregate({ where: { runId }, _max: { seq: true } });
-      return result._max.seq ?? null;
+      return db.logMaxSeq(runId);
     },
   };
 }
