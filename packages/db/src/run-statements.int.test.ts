@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPrismaClient, type PrismaClient } from './client.ts';
 import { Prisma } from './generated/prisma/client.ts';
 import { appendLogChunksStatement, logMaxSeqStatement } from './log-statements.ts';
+import { phaseInputsStatement } from './phase-input-statements.ts';
 import {
   createRunStatement,
   lockRunStatement,
@@ -16,7 +17,8 @@ import { forAccount, TenantScopeViolation } from './tenant.ts';
 import { withTenantSession } from './tenant-session.ts';
 import { createTestDatabase, type TestDatabase } from './testing.ts';
 
-// The hot-path statements of a run (run-statements.ts, log-statements.ts): what each writes, that
+// The hot-path statements of a run (run-statements.ts, log-statements.ts,
+// phase-input-statements.ts): what each writes, that
 // row-level security alone keeps them inside the tenant's account, and how they lock.
 
 interface Seeded {
@@ -347,5 +349,34 @@ describe('log statements', () => {
     await expect(db.appendLogChunks(a.runId, [{ seq: 7, state: 'PLANNING', text: 'pwned' }])).rejects.toThrow();
     expect(await db.logMaxSeq(a.runId)).toBeNull();
     expect(await prisma.logChunk.count({ where: { runId: a.runId, seq: 7 } })).toBe(0);
+  });
+});
+
+describe('phase inputs statement', () => {
+  // A stack of its own: the other tests count a's state versions.
+  it('reads the variables by name and the newest state version; row-level security alone keeps it inside the account', async () => {
+    const stack = await prisma.stack.create({ data: { accountId: a.accountId, spaceId: a.spaceId, name: 'inputs', repositoryUrl: '/srv/repo', branch: 'main' } });
+    const db = forAccount(prisma, a.accountId);
+    expect(await db.phaseInputs(stack.id)).toEqual({ variables: [], state: null });
+    const scoped = { accountId: a.accountId, stackId: stack.id };
+    await prisma.environmentVariable.createMany({
+      data: [
+        { ...scoped, name: 'ZETA', secret: false, value: 'z', ciphertext: null },
+        { ...scoped, name: 'ALPHA', secret: true, value: null, ciphertext: new Uint8Array([1, 2, 3]) },
+        { ...scoped, name: 'MID', secret: false, value: 'm', ciphertext: null },
+      ],
+    });
+    for (const version of [1, 3, 2])
+      await prisma.stackState.create({ data: { ...scoped, version, ciphertext: new Uint8Array([version, 9]), sha256: `sha-${version}`, sizeBytes: 2 } });
+    const inputs = await db.phaseInputs(stack.id);
+    expect(inputs.variables.map((v) => ({ ...v, ciphertext: v.ciphertext && [...v.ciphertext] }))).toEqual([
+      { name: 'ALPHA', secret: true, value: null, ciphertext: [1, 2, 3] },
+      { name: 'MID', secret: false, value: 'm', ciphertext: null },
+      { name: 'ZETA', secret: false, value: 'z', ciphertext: null },
+    ]);
+    expect({ ...inputs.state, ciphertext: [...inputs.state!.ciphertext] }).toEqual({ version: 3, ciphertext: [3, 9], sha256: 'sha-3' });
+    // Another account: nothing through its handle, nothing by row-level security alone.
+    expect(await forAccount(prisma, b.accountId).phaseInputs(stack.id)).toEqual({ variables: [], state: null });
+    expect(await withTenantSession(prisma, b.accountId, (tx) => tx.$queryRaw(phaseInputsStatement(a.accountId, stack.id)))).toEqual([]);
   });
 });

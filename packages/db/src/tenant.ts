@@ -15,6 +15,7 @@ import {
   type StackQueueFilter,
 } from './run-statements.ts';
 import { appendLogChunksStatement, logMaxSeqStatement, type LogChunkRow } from './log-statements.ts';
+import { phaseInputsFromRows, phaseInputsStatement, type StoredPhaseInputs } from './phase-input-statements.ts';
 import { withTenantBegin } from './statements.ts';
 import { tenantSessionSql } from './tenant-session.ts';
 
@@ -265,6 +266,8 @@ export interface TenantDb extends TenantModels {
   appendLogChunks(runId: string, chunks: readonly LogChunkRow[]): Promise<void>;
   /** The highest stored seq of a run's log, null when none is stored (one statement). */
   logMaxSeq(runId: string): Promise<number | null>;
+  /** The stack's variables and newest state version, as stored (encrypted), in one statement. */
+  phaseInputs(stackId: string): Promise<StoredPhaseInputs>;
   /** An interactive transaction, scoped like the handle (read committed; timeout in ms). */
   transaction<T>(fn: (tx: TenantTx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
 }
@@ -330,6 +333,10 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
     async logMaxSeq(runId) {
       const rows = await standaloneStatement((tx) => tx.$queryRaw<{ maxSeq: number | null }[]>(logMaxSeqStatement(accountId, runId)));
       return rows[0]?.maxSeq ?? null;
+    },
+    async phaseInputs(stackId) {
+      const rows = await standaloneStatement((tx) => tx.$queryRaw<Record<string, unknown>[]>(phaseInputsStatement(accountId, stackId)));
+      return phaseInputsFromRows(rows);
     },
     transaction(fn, options) {
       return withTenantBegin(accountId, (begin) => inTransaction.$transaction(

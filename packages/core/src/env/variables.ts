@@ -1,4 +1,4 @@
-import { isRecordNotFound } from '@gantry/db';
+import { isRecordNotFound, type StoredVariableRow } from '@gantry/db';
 import { DomainError, isReservedEnvironmentName } from '@gantry/domain';
 import { z } from 'zod';
 import { audit } from '../audit.ts';
@@ -81,6 +81,11 @@ export interface RunVariable {
 /** The stack's variables with secrets decrypted, for the worker running a phase. */
 export async function loadRunVariables(scope: AccountScope, stackId: string): Promise<RunVariable[]> {
   const rows = await scope.db.environmentVariable.findMany({ where: { stackId }, orderBy: { name: 'asc' } });
+  return openRunVariables(scope, stackId, rows);
+}
+
+/** Stored variables of a stack (ordered) as a phase gets them: secrets decrypted. */
+export function openRunVariables(scope: AccountScope, stackId: string, rows: readonly StoredVariableRow[]): RunVariable[] {
   return rows.map((row) => ({
     name: row.name,
     secret: row.secret,

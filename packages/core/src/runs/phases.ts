@@ -4,9 +4,9 @@ import { DomainError, type RunEvent, type RunState } from '@gantry/domain';
 import type { RunPhaseName } from '@gantry/queue';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
-import { loadRunVariables, type RunVariable } from '../env/variables.ts';
+import { openRunVariables, type RunVariable } from '../env/variables.ts';
 import { sealResourceChanges } from '../plans/resource-changes.ts';
-import { loadCurrentState, newStateVersionInTx } from '../state/stack-state.ts';
+import { newStateVersionInTx, openStoredState } from '../state/stack-state.ts';
 import { AfterCommit } from './effects.ts';
 import type { PlanSummary, ResourceChange } from './queries.ts';
 import { applyRunEvent, applyRunEventInTx, LeaseLostError, lockRunInTx } from './transition.ts';
@@ -307,6 +307,8 @@ export interface PhaseInputs {
 
 /** Decrypted variables and the stack's current state for a phase. */
 export async function loadPhaseInputs(scope: AccountScope, stackId: string): Promise<PhaseInputs> {
-  const [variables, state] = await Promise.all([loadRunVariables(scope, stackId), loadCurrentState(scope, stackId)]);
-  return { variables, state: state?.bytes ?? null, stateVersion: state?.version ?? null };
+  // One statement (packages/db phase-input-statements.ts): this read is on every run's critical path.
+  const stored = await scope.db.phaseInputs(stackId);
+  const state = stored.state ? openStoredState(scope, stackId, stored.state) : null;
+  return { variables: openRunVariables(scope, stackId, stored.variables), state: state?.bytes ?? null, stateVersion: state?.version ?? null };
 }

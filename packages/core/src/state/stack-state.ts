@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { StackStateRow, TenantDb, TenantTx } from '@gantry/db';
+import type { StackStateRow, StoredStateRow, TenantDb, TenantTx } from '@gantry/db';
 import type { AccountScope } from '../context.ts';
 import { sealContext } from '../crypto/secret-box.ts';
 import { lockStackOnce } from '../runs/transition.ts';
@@ -13,7 +13,11 @@ export interface StoredState {
 /** The stack's current state file (decrypted), or null for a stack that never applied. */
 export async function loadCurrentState(scope: AccountScope, stackId: string): Promise<StoredState | null> {
   const row = await scope.db.stackState.findFirst({ where: { stackId }, orderBy: { version: 'desc' } });
-  if (!row) return null;
+  return row ? openStoredState(scope, stackId, row) : null;
+}
+
+/** A stored state version, decrypted. */
+export function openStoredState(scope: AccountScope, stackId: string, row: StoredStateRow): StoredState {
   const bytes = scope.services.secretBox.open(row.ciphertext, sealContext.state(scope.account.id, stackId, row.version));
   return { version: row.version, bytes, sha256: row.sha256 };
 }

@@ -1,0 +1,60 @@
+import { Prisma } from './generated/prisma/client.ts';
+
+/**
+ * What a worker reads before running a phase (the stack's variables and its current state), in one
+ * statement of constant text instead of two Prisma reads in two tenant transactions (six round trips
+ * and the Prisma client's JavaScript for each, on the critical path of every run). Like
+ * run-statements.ts, it names the account in its filters and runs in a tenant transaction.
+ */
+
+/** A stack variable as stored (a secret's value is encrypted: the caller opens it). */
+export interface StoredVariableRow {
+  name: string;
+  secret: boolean;
+  value: string | null;
+  ciphertext: Uint8Array | null;
+}
+
+/** The newest state version of a stack as stored (encrypted). */
+export interface StoredStateRow {
+  version: number;
+  ciphertext: Uint8Array;
+  sha256: string;
+}
+
+export interface StoredPhaseInputs {
+  /** Ordered by name (like `orderBy: { name: 'asc' }`). */
+  variables: StoredVariableRow[];
+  /** Null for a stack that never stored a state. */
+  state: StoredStateRow | null;
+}
+
+/** The stack's variables (kind 'v', by name) and its newest state version (kind 's', at most one row). */
+export function phaseInputsStatement(accountId: string, stackId: string): Prisma.Sql {
+  return Prisma.sql`SELECT 'v' AS "kind", "name", "secret", "value", "ciphertext", NULL::integer AS "version", NULL::text AS "sha256"
+      FROM "EnvironmentVariable" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId}
+    UNION ALL
+    (SELECT 's', NULL, NULL, NULL, "ciphertext", "version", "sha256"
+      FROM "StackState" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId} ORDER BY "version" DESC LIMIT 1)
+    ORDER BY "kind" DESC, "name"`;
+}
+
+interface PhaseInputRow {
+  kind: 'v' | 's';
+  name: string | null;
+  secret: boolean | null;
+  value: string | null;
+  ciphertext: Uint8Array | null;
+  version: number | null;
+  sha256: string | null;
+}
+
+export function phaseInputsFromRows(rows: readonly Record<string, unknown>[]): StoredPhaseInputs {
+  const variables: StoredVariableRow[] = [];
+  let state: StoredStateRow | null = null;
+  for (const row of rows as unknown as readonly PhaseInputRow[]) {
+    if (row.kind === 's') state = { version: row.version!, ciphertext: row.ciphertext!, sha256: row.sha256! };
+    else variables.push({ name: row.name!, secret: row.secret!, value: row.value, ciphertext: row.ciphertext });
+  }
+  return { variables, state };
+}
