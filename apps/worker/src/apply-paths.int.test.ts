@@ -59,7 +59,8 @@ describe('autodeploy: applied in place by the planning worker', () => {
     expect(run.planSummary).toEqual({ add: 3, change: 0, destroy: 0, replace: 0 });
     expect(run.resourceChanges?.map((c) => c.address).sort()).toEqual(['terraform_data.item_0', 'terraform_data.item_1', 'terraform_data.item_2']);
     const log = stripVTControlCharacters(await h.logText(id));
-    expect(log).toContain(`Branch "main" is at ${fixture.sha}`);
+    // The branch head is resolved by the trigger's background pin or by the worker, whichever is first.
+    expect(log).toContain(`Checking out commit ${fixture.sha}`);
     expect(log).toContain('workspace kept on this worker');
     expect(log).toContain('Applying the plan in the workspace it was made in, on this worker');
     expect(log).toContain(`Plan file verified (SHA-256 ${await recordedPlanHash(id)})`);
