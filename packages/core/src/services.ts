@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { loadBaseConfig } from '@gantry/config';
 import { NO_EVENTS, type AccountScope, type Actor, type CommitResolver, type RunEventsPublisher, type ScopeServices } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
+import { settleCommitPins } from './runs/pin-commit.ts';
 
 /**
  * What a process (web or worker) holds once: the raw database client (system use-cases only),
@@ -67,6 +68,9 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
     resolveCommit: options.resolveCommit ?? resolveCommitWithGit,
     now: options.now ?? (() => new Date()),
     async close() {
+      // A commit pin started by a trigger still holds a tenant handle on this client: let it end
+      // before the pool does (it is bounded by its own time limit).
+      await settleCommitPins();
       redis?.disconnect();
       await prisma.$disconnect();
     },
