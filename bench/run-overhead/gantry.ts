@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createStack, getRun, getRunStatus, triggerRun, type AccountScope, type RunDetail } from '@gantry/core';
+import { createStack, DEFAULT_COMMIT_PIN_DELAY_MS, getRun, getRunStatus, triggerRun, type AccountScope, type RunDetail } from '@gantry/core';
 import { createTestAccount, createTestServices, type TestServices } from '@gantry/core/testing';
 import type { GitRepoFixture } from '@gantry/test-support';
 
@@ -47,10 +47,16 @@ export class GantrySystem {
 
   /**
    * `worker.root`: apps/worker of another checkout (to compare two versions of the code, A/B);
-   * `worker.env`: more environment for the worker (to compare settings).
+   * `worker.env`: more environment for the worker (to compare settings);
+   * `commitPinDelayMs`: how long the trigger's process leaves a READY run to the worker before pinning
+   * its commit itself (default: as in production).
    */
-  static async start(redisUrl: string, worker: { root?: string; env?: Record<string, string> } = {}): Promise<GantrySystem> {
-    const test = await createTestServices({ redisUrl });
+  static async start(
+    redisUrl: string,
+    worker: { root?: string; env?: Record<string, string> } = {},
+    commitPinDelayMs = DEFAULT_COMMIT_PIN_DELAY_MS,
+  ): Promise<GantrySystem> {
+    const test = await createTestServices({ redisUrl, commitPinDelayMs });
     const { scope } = await createTestAccount(test.services, 'Bench');
     const workDir = await mkdtemp(join(tmpdir(), 'gantry-bench-work-'));
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {

@@ -24,8 +24,9 @@ import { describe, fmt, percentile } from './stats.ts';
  * Needs Postgres and Redis (as the integration tests do).
  * Usage: pnpm --filter @gantry/bench bench:run-overhead [--reps 5] [--resources 50] [--latency-runs 100]
  *        [--db-reps 30] [--skip-system] [--db-only] [--show-sql]
- *        [--b-worker-root DIR] [--b-worker-env NAME=VALUE,…]
- * With --b-worker-root (apps/worker of another checkout) or --b-worker-env, a second system (B) runs
+ *        [--b-worker-root DIR] [--b-worker-env NAME=VALUE,…] [--b-commit-pin-delay-ms MS]
+ * With --b-worker-root (apps/worker of another checkout), --b-worker-env or --b-commit-pin-delay-ms
+ * (the trigger's, in this process), a second system (B) runs
  * (a) interleaved with the first (A), for an A/B comparison under the same load.
  */
 const { values } = parseArgs({
@@ -39,6 +40,7 @@ const { values } = parseArgs({
     'show-sql': { type: 'boolean', default: false },
     'b-worker-root': { type: 'string' },
     'b-worker-env': { type: 'string' },
+    'b-commit-pin-delay-ms': { type: 'string' },
     'redis-url': { type: 'string', default: process.env.GANTRY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379' },
   },
 });
@@ -119,13 +121,15 @@ const cacheDir = await mkdtemp(join(tmpdir(), 'gantry-bench-git-cache-'));
 const plainTofuRun = () => light.measure({ kind: 'plain', resources });
 const runnerOnlyRun = (mode: 'archive' | 'in-place') => light.measure({ kind: mode, repo: { url: repo.url, sha: repo.sha }, cacheDir });
 const system = values['skip-system'] ? null : await GantrySystem.start(values['redis-url']);
-const compared = values['b-worker-root'] !== undefined || values['b-worker-env'] !== undefined;
+const bCommitPinDelayMs = values['b-commit-pin-delay-ms'] === undefined ? undefined : Number(values['b-commit-pin-delay-ms']);
+if (bCommitPinDelayMs !== undefined && !(Number.isInteger(bCommitPinDelayMs) && bCommitPinDelayMs >= 0)) throw new Error('--b-commit-pin-delay-ms must be a non-negative integer');
+const compared = values['b-worker-root'] !== undefined || values['b-worker-env'] !== undefined || values['b-commit-pin-delay-ms'] !== undefined;
 const bWorker = {
   ...(values['b-worker-root'] ? { root: values['b-worker-root'] } : {}),
   env: Object.fromEntries((values['b-worker-env'] ?? '').split(',').filter(Boolean).map((pair) => [pair.split('=')[0]!, pair.split('=').slice(1).join('=')])),
 };
 // A B that fails to start must not leave A's worker and database behind.
-const systemB = system && compared ? await GantrySystem.start(values['redis-url'], bWorker).catch(async (error: unknown) => {
+const systemB = system && compared ? await GantrySystem.start(values['redis-url'], bWorker, bCommitPinDelayMs).catch(async (error: unknown) => {
   await system.close();
   throw error;
 }) : null;

@@ -80,7 +80,7 @@ async function main() {
     const legacyForAccount = await loadLegacyForAccount();
     const { account, runId } = await seed(prisma, 'bench-a');
     await seed(prisma, 'bench-b');
-    const services = { secretBox: new SecretBox(randomBytes(32)), events: NO_EVENTS, resolveCommit: async () => ({ sha: '', message: '' }), now: () => new Date() };
+    const services = { secretBox: new SecretBox(randomBytes(32)), events: NO_EVENTS, resolveCommit: async () => ({ sha: '', message: '' }), commitPinDelayMs: 0, now: () => new Date() };
     const scopeOver = (db: TenantDb): AccountScope => ({
       db,
       account: { id: account.id, slug: account.slug, name: account.name },

@@ -45,6 +45,11 @@ export interface ScopeServices {
   readonly secretBox: SecretBox;
   readonly events: RunEventsPublisher;
   readonly resolveCommit: CommitResolver;
+  /**
+   * How long a run that got the stack lock (READY) is left to a worker before the trigger's process
+   * pins it to its branch head itself (pin-commit.ts). A run that waits in QUEUED is pinned at once.
+   */
+  readonly commitPinDelayMs: number;
   readonly now: () => Date;
 }
 

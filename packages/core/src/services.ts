@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { loadBaseConfig } from '@gantry/config';
 import { NO_EVENTS, type AccountScope, type Actor, type CommitResolver, type RunEventsPublisher, type ScopeServices } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
-import { settleCommitPins } from './runs/pin-commit.ts';
+import { cancelCommitPins, DEFAULT_COMMIT_PIN_DELAY_MS } from './runs/pin-commit.ts';
 
 /**
  * What a process (web or worker) holds once: the raw database client (system use-cases only),
@@ -27,6 +27,8 @@ export interface CoreServicesOptions {
   encryptionKey: Buffer;
   poolSize?: number;
   resolveCommit?: CommitResolver;
+  /** See ScopeServices.commitPinDelayMs (default DEFAULT_COMMIT_PIN_DELAY_MS). */
+  commitPinDelayMs?: number;
   now?: () => Date;
 }
 
@@ -66,11 +68,12 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
     secretBox: new SecretBox(options.encryptionKey),
     events: redis ? redisEvents(redis) : NO_EVENTS,
     resolveCommit: options.resolveCommit ?? resolveCommitWithGit,
+    commitPinDelayMs: options.commitPinDelayMs ?? DEFAULT_COMMIT_PIN_DELAY_MS,
     now: options.now ?? (() => new Date()),
     async close() {
-      // A commit pin started by a trigger still holds a tenant handle on this client: let it end
-      // before the pool does (it is bounded by its own time limit).
-      await settleCommitPins();
+      // A commit pin started by a trigger holds a tenant handle on this client: drop those still
+      // waiting, let the others end before the pool does (each is bounded by its own time limit).
+      await cancelCommitPins();
       redis?.disconnect();
       await prisma.$disconnect();
     },
@@ -95,7 +98,13 @@ export function setDefaultCoreServices(services: CoreServices | undefined): void
 
 /** Only what an AccountScope may carry: no database client. */
 export function scopeServices(services: CoreServices): ScopeServices {
-  return { secretBox: services.secretBox, events: services.events, resolveCommit: services.resolveCommit, now: services.now };
+  return {
+    secretBox: services.secretBox,
+    events: services.events,
+    resolveCommit: services.resolveCommit,
+    commitPinDelayMs: services.commitPinDelayMs,
+    now: services.now,
+  };
 }
 
 /** A scope for Gantry's own actors (workers, reaper): full rights within one account. */

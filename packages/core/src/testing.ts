@@ -18,7 +18,9 @@ export interface TestServices {
 export async function createTestServices(options: Partial<Omit<CoreServicesOptions, 'databaseUrl' | 'encryptionKey'>> = {}): Promise<TestServices> {
   const database = await createTestDatabase();
   const encryptionKey = randomBytes(32);
-  const services = createCoreServices({ databaseUrl: database.url, redisUrl: null, encryptionKey, poolSize: 5, ...options });
+  // Runs are pinned to their branch head right after the trigger, READY ones too (no worker waits for
+  // them in most tests): tests that settle pins need not wait for the delay.
+  const services = createCoreServices({ databaseUrl: database.url, redisUrl: null, encryptionKey, poolSize: 5, commitPinDelayMs: 0, ...options });
   return {
     services,
     database,

@@ -100,7 +100,7 @@ export async function triggerRun(scope: AccountScope, rawInput: z.input<typeof t
     createRunInTx(scope, tx, { stackId: input.stackId, type: input.type ?? 'TRACKED', triggerReason: 'MANUAL', commit: null }, effects),
   );
   effects.publish(scope);
-  pinCommitInBackground(scope, run.id);
+  pinCommitInBackground(scope, run);
   return run;
 }
 

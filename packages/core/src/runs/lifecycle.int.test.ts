@@ -8,7 +8,7 @@ import { advance, claimPhase, finishApply, heartbeat, loadPlanArchive, PlanDetai
 import { LeaseLostError } from './transition.ts';
 import { loadCurrentState } from '../state/stack-state.ts';
 import { getRun, listRuns } from './queries.ts';
-import { settleCommitPins } from './pin-commit.ts';
+import { cancelCommitPins, settleCommitPins } from './pin-commit.ts';
 import { reapExpiredLeases } from './reaper.ts';
 
 let t: TestServices;
@@ -324,5 +324,69 @@ describe('run lifecycle (core, no worker)', () => {
     release();
     await settleCommitPins();
     expect((await getRun(scope, ref.id)).commitSha).toBe('a'.repeat(40));
+  });
+
+  describe('with a pin delay for READY runs', () => {
+    /** A scope whose READY runs wait `delayMs` for a worker before the trigger's process pins them; counts branch lookups. */
+    function delayedScope(delayMs: number) {
+      const lookups: string[] = [];
+      const delayed: AccountScope = {
+        ...scope,
+        services: {
+          ...scope.services,
+          commitPinDelayMs: delayMs,
+          resolveCommit: async (input) => (lookups.push(input.branch), scope.services.resolveCommit(input)),
+        },
+      };
+      return { delayed, lookups };
+    }
+
+    it('a READY run claimed by a worker within the delay is left to the worker: no second lookup', async () => {
+      const { delayed, lookups } = delayedScope(300);
+      const stack = await newStack('lifecycle-pin-claimed');
+      const ref = await triggerRun(delayed, { stackId: stack.id });
+      expect(ref.state).toBe('READY');
+      expect(await claimPhase(scope, ref.id, 'plan', worker)).not.toBeNull();
+      await settleCommitPins();
+      expect(lookups).toEqual([]);
+      expect((await getRun(scope, ref.id)).commitSha).toBeNull(); // the worker records what it checks out
+    });
+
+    it('a READY run no worker claimed within the delay is pinned after it', async () => {
+      const { delayed, lookups } = delayedScope(150);
+      const stack = await newStack('lifecycle-pin-late');
+      const started = Date.now();
+      const ref = await triggerRun(delayed, { stackId: stack.id });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(lookups).toEqual([]); // still waiting for a worker
+      await settleCommitPins();
+      expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+      expect(lookups).toEqual(['main']);
+      expect((await getRun(scope, ref.id)).commitSha).toBe(repo.sha);
+    });
+
+    it('a QUEUED run (stack busy) is pinned at once: it shows the head it was triggered at while it waits', async () => {
+      const { delayed, lookups } = delayedScope(60_000);
+      const stack = await newStack('lifecycle-pin-queued');
+      await triggerRun(scope, { stackId: stack.id });
+      await settleCommitPins();
+      const queued = await triggerRun(delayed, { stackId: stack.id });
+      expect(queued.state).toBe('QUEUED');
+      for (let i = 0; lookups.length === 0 && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
+      await cancelCommitPins(); // drops nothing here: the QUEUED pin is already looking up
+      expect(lookups).toEqual(['main']);
+      expect((await getRun(scope, queued.id)).commitSha).toBe(repo.sha);
+    });
+
+    it('closing drops the pins still waiting for their delay, at once', async () => {
+      const { delayed, lookups } = delayedScope(60_000);
+      const stack = await newStack('lifecycle-pin-cancel');
+      const ref = await triggerRun(delayed, { stackId: stack.id });
+      const started = Date.now();
+      await cancelCommitPins();
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(lookups).toEqual([]);
+      expect((await getRun(scope, ref.id)).commitSha).toBeNull();
+    });
   });
 });

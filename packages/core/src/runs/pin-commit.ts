@@ -1,12 +1,24 @@
-import { isTerminal } from '@gantry/domain';
+import type { RunState } from '@gantry/domain';
 import type { AccountScope } from '../context.ts';
 
 /** How long one branch lookup may take before the worker is left to do it. */
 export const COMMIT_PIN_TIMEOUT_MS = 30_000;
+/**
+ * How long a READY run is left to a worker before the trigger's process pins it. A free worker claims
+ * a run within tens of milliseconds and resolves the branch itself: a second `git ls-remote` beside
+ * it would only take CPU from the run's start (bench/run-overhead).
+ */
+export const DEFAULT_COMMIT_PIN_DELAY_MS = 1_000;
 /** Lookups one process runs at once; beyond that a run is left to its worker (a burst of triggers spawns no crowd of git processes). */
 const MAX_PINS_IN_FLIGHT = 16;
 
-const inFlight = new Set<Promise<void>>();
+interface Pin {
+  readonly done: Promise<void>;
+  /** Drops a pin that is still waiting for its delay (it has done nothing yet). */
+  cancel(): void;
+}
+
+const inFlight = new Set<Pin>();
 
 /**
  * Pins a just-triggered run to the head of its branch as it is now, without making the trigger wait:
@@ -15,22 +27,49 @@ const inFlight = new Set<Promise<void>>();
  * the commit that was the head when it was triggered, not whatever the head is when it starts, and
  * shows that commit meanwhile.
  *
- * The SHA is recorded only while the run has none (`WHERE commitSha IS NULL`): a worker that claimed
- * the run first resolves and records the commit itself, and a run whose worker already recorded what
- * it checked out keeps it. Any failure (repository unreachable, time-out, database) leaves the run
- * as it was: its worker resolves the branch when it starts it, as before.
+ * A run that got the stack lock (READY) is pinned only if no worker has claimed it after
+ * `services.commitPinDelayMs` (all workers busy): a worker that claims it resolves the branch itself,
+ * as it starts, which is the same commit a moment later.
+ *
+ * The SHA is recorded only while the run has none and waits for a worker (`WHERE commitSha IS NULL`,
+ * QUEUED or READY): a worker that claimed the run resolves and records the commit itself, and a run
+ * whose worker already recorded what it checked out keeps it. Any failure (repository unreachable,
+ * time-out, database) leaves the run as it was: its worker resolves the branch when it starts it.
  */
-export function pinCommitInBackground(scope: AccountScope, runId: string): void {
+export function pinCommitInBackground(scope: AccountScope, run: { id: string; state: RunState }): void {
   if (inFlight.size >= MAX_PINS_IN_FLIGHT) return;
-  const pin: Promise<void> = pinCommit(scope, runId)
-    .catch(() => undefined)
-    .finally(() => inFlight.delete(pin));
+  const delayMs = run.state === 'READY' ? scope.services.commitPinDelayMs : 0;
+  let timer: NodeJS.Timeout | undefined;
+  let release: () => void = () => {};
+  const waited =
+    delayMs > 0
+      ? new Promise<boolean>((resolve) => {
+          timer = setTimeout(() => resolve(true), delayMs);
+          release = () => resolve(false);
+        })
+      : Promise.resolve(true);
+  const pin: Pin = {
+    done: waited
+      .then((go) => (go ? pinCommit(scope, run.id) : undefined))
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(pin)),
+    cancel() {
+      clearTimeout(timer);
+      release();
+    },
+  };
   inFlight.add(pin);
 }
 
-/** Resolves once every pin started so far has settled (tests; a process about to exit). */
+/** Resolves once every pin started so far has settled, delays included (tests). */
 export async function settleCommitPins(): Promise<void> {
-  await Promise.all([...inFlight]);
+  await Promise.all([...inFlight].map((pin) => pin.done));
+}
+
+/** Drops the pins still waiting for their delay and waits for those looking up a commit (a process about to close its database client). */
+export async function cancelCommitPins(): Promise<void> {
+  for (const pin of inFlight) pin.cancel();
+  await settleCommitPins();
 }
 
 async function pinCommit(scope: AccountScope, runId: string): Promise<void> {
@@ -38,7 +77,7 @@ async function pinCommit(scope: AccountScope, runId: string): Promise<void> {
     where: { id: runId },
     select: { commitSha: true, state: true, stack: { select: { repositoryUrl: true, branch: true } } },
   });
-  if (!run || run.commitSha || isTerminal(run.state)) return;
+  if (!run || run.commitSha || (run.state !== 'QUEUED' && run.state !== 'READY')) return;
   const { sha } = await scope.services.resolveCommit({
     repositoryUrl: run.stack.repositoryUrl,
     branch: run.stack.branch,
