@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunState } from '@gantry/domain';
 import type { AccountScope } from '../context.ts';
 
@@ -38,25 +39,16 @@ const inFlight = new Set<Pin>();
  */
 export function pinCommitInBackground(scope: AccountScope, run: { id: string; state: RunState }): void {
   if (inFlight.size >= MAX_PINS_IN_FLIGHT) return;
-  const delayMs = run.state === 'READY' ? scope.services.commitPinDelayMs : 0;
-  let timer: NodeJS.Timeout | undefined;
-  let release: () => void = () => {};
-  const waited =
-    delayMs > 0
-      ? new Promise<boolean>((resolve) => {
-          timer = setTimeout(() => resolve(true), delayMs);
-          release = () => resolve(false);
-        })
-      : Promise.resolve(true);
+  const canceled = new AbortController();
+  // Unreferenced: a process may end while a pin waits (its worker resolves the branch then).
+  const waited = run.state === 'READY' ? sleep(scope.services.commitPinDelayMs, undefined, { signal: canceled.signal, ref: false }) : Promise.resolve();
   const pin: Pin = {
+    // A canceled wait rejects: the pin ends without a lookup.
     done: waited
-      .then((go) => (go ? pinCommit(scope, run.id) : undefined))
+      .then(() => pinCommit(scope, run.id))
       .catch(() => undefined)
       .finally(() => inFlight.delete(pin)),
-    cancel() {
-      clearTimeout(timer);
-      release();
-    },
+    cancel: () => canceled.abort(),
   };
   inFlight.add(pin);
 }
