@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { createStack, DEFAULT_COMMIT_PIN_DELAY_MS, getRun, getRunStatus, triggerRun, type AccountScope, type RunDetail } from '@gantry/core';
 import { createTestAccount, createTestServices, type TestServices } from '@gantry/core/testing';
 import type { GitRepoFixture } from '@gantry/test-support';
+import { cpuBetween, readCpu, type CpuReading } from './cpu-accounting.ts';
 
 export interface JobProfile {
   phase: string;
@@ -26,11 +27,14 @@ export interface TriggeredRun {
   /** The trigger call returned. */
   answeredAt: number;
   jobs: JobProfile[];
+  /** CPU milliseconds by process group from the trigger call to the run's end being seen. */
+  cpu: CpuReading;
 }
 
 /** apps/worker of this repository: started exactly as `pnpm --filter @gantry/worker start` does. */
 const workerRoot = fileURLToPath(new URL('../../apps/worker/', import.meta.url));
-const POLL_MS = 100;
+/** A safety net only: the wait wakes on the worker's output (see triggerAndWait). */
+const POLL_MS = 2_000;
 
 /**
  * The whole Gantry path on a fresh database: core use-cases trigger runs, the outbox relay and BullMQ
@@ -43,6 +47,8 @@ export class GantrySystem {
     private readonly worker: ChildProcess,
     private readonly workDir: string,
     private readonly output: () => string,
+    /** Resolves at the worker's next output (or after `ms`). */
+    private readonly nextOutput: (ms: number) => Promise<void>,
   ) {}
 
   /**
@@ -76,9 +82,21 @@ export class GantrySystem {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    const system = new GantrySystem(test, scope, child, workDir, () => output);
+    const waiters = new Set<() => void>();
+    const received = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      for (const wake of waiters) wake();
+      waiters.clear();
+    };
+    child.stdout!.on('data', received);
+    child.stderr!.on('data', received);
+    const nextOutput = (ms: number) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => (waiters.delete(wake), resolve()), ms);
+        const wake = () => (clearTimeout(timer), resolve());
+        waiters.add(wake);
+      });
+    const system = new GantrySystem(test, scope, child, workDir, () => output, nextOutput);
     await system.waitForWorkerReady().catch(async (error: unknown) => {
       await system.close();
       throw error;
@@ -111,22 +129,33 @@ export class GantrySystem {
    * returned (epoch ms), and the worker's profile of each phase job of the run.
    */
   async triggerAndWait(stackId: string, timeoutMs = 300_000): Promise<TriggeredRun> {
+    const cpuBefore = readCpu(this.worker.pid);
     const triggeredAt = Date.now();
     const { id } = await triggerRun(this.scope, { stackId });
     const answeredAt = Date.now();
     const deadline = triggeredAt + timeoutMs;
+    // The measured times are the run's own timestamps; the wait only must not take CPU from the run
+    // (two cores): no polling while it runs. The worker prints a line when it ends a job
+    // (`run <id> <phase>: …`), and the run's state is read only then (or every POLL_MS, a safety net).
+    const jobLine = new RegExp(` run ${id} (plan|apply|perform): `, 'gm');
+    let jobsSeen = 0;
+    let polledAt = answeredAt;
     for (;;) {
-      // A light query now and then while waiting: the measured times are the run's own timestamps,
-      // so the poll period does not change them; polling only takes CPU the run would otherwise have
-      // (every 25 ms it took several milliseconds of CPU per run in this process and Postgres).
-      const status = await getRunStatus(this.scope, id);
-      if (status.terminal) {
-        const run = await getRun(this.scope, id);
-        if (run.state !== 'FINISHED') throw new Error(`run ${id} ended ${run.state}: ${run.error ?? ''}\n${this.output()}`);
-        return { run, triggeredAt, answeredAt, jobs: await this.jobProfiles(id) };
+      const jobs = this.output().match(jobLine)?.length ?? 0;
+      const woke = jobs > jobsSeen;
+      jobsSeen = jobs;
+      if (woke || Date.now() - polledAt >= POLL_MS) {
+        polledAt = Date.now();
+        const status = await getRunStatus(this.scope, id);
+        if (status.terminal) {
+          const cpu = cpuBetween(cpuBefore, readCpu(this.worker.pid));
+          const run = await getRun(this.scope, id);
+          if (run.state !== 'FINISHED') throw new Error(`run ${id} ended ${run.state}: ${run.error ?? ''}\n${this.output()}`);
+          return { run, triggeredAt, answeredAt, jobs: await this.jobProfiles(id), cpu };
+        }
       }
-      if (Date.now() > deadline) throw new Error(`run ${id} still ${status.state} after ${timeoutMs} ms`);
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      if (Date.now() > deadline) throw new Error(`run ${id} still not finished after ${timeoutMs} ms`);
+      await this.nextOutput(POLL_MS);
     }
   }
 
@@ -137,7 +166,7 @@ export class GantrySystem {
     for (;;) {
       const found = [...this.output().matchAll(pattern)].map((match) => ({ phase: match[1]!, ...(JSON.parse(match[2]!) as Omit<JobProfile, 'phase'>) }));
       if (found.length > 0 || Date.now() > deadline) return found;
-      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+      await this.nextOutput(100);
     }
   }
 

@@ -6,6 +6,7 @@ import { createTestAccount, createTestServices } from '@gantry/core/testing';
 import { createGitRepoFixture, manyResourcesConfig, noChangesConfig } from '@gantry/test-support';
 import type { Measured } from './baseline.ts';
 import { profileDatabaseHotPath, printDatabaseHotPath, type OperationProfile } from './db-hot-path.ts';
+import type { CpuGroup, CpuReading } from './cpu-accounting.ts';
 import { GantrySystem, stateAt, type TriggeredRun } from './gantry.ts';
 import { LightProcess } from './light-process.ts';
 import { describe, fmt, percentile } from './stats.ts';
@@ -289,4 +290,14 @@ function printGantryBreakdown(runs: TriggeredRun[], totals: number[], profiles: 
   }
   console.log(`    ${'sum of the steps above'.padEnd(48)} ${accounted.toFixed(0).padStart(5)}`);
   console.log(`    ${'not in any step (awaits, scheduling)'.padEnd(48)} ${(median(totals) - accounted).toFixed(0).padStart(5)}`);
+  printCpu(runs.map((run) => run.cpu));
+}
+
+/** Mean CPU per run by process group (/proc counts in 10 ms ticks: a mean over the runs, not a median). */
+function printCpu(readings: CpuReading[]): void {
+  const groups = [...new Set(readings.flatMap((reading) => Object.keys(reading)))] as CpuGroup[];
+  if (groups.length === 0 || readings.length === 0) return;
+  const mean = (group: CpuGroup) => readings.reduce((sum, reading) => sum + (reading[group] ?? 0), 0) / readings.length;
+  const total = groups.reduce((sum, group) => sum + mean(group), 0);
+  console.log(`    CPU per run, mean (ms): ${groups.map((group) => `${group} ${mean(group).toFixed(0)}`).join(' · ')} · total ${total.toFixed(0)}`);
 }
