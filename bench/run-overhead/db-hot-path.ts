@@ -7,7 +7,6 @@ import {
   createStack,
   finishApply,
   heartbeat,
-  loadPhaseInputs,
   recordPlan,
   recordPlanSummary,
   settleCommitPins,
@@ -71,14 +70,13 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
         // The trigger pins the run to the branch head in the background (ls-remote, then an update).
         { name: 'commit pin (after trigger)', run: () => settleCommitPins() },
         {
-          name: 'claim',
+          name: 'claim (+ variables, state, log seq)',
           run: async () => {
             const claimed = await claimPhase(scope, runId, 'plan', WORKER);
             if (!claimed) throw new Error('claim refused');
             leaseToken = claimed.leaseToken;
           },
         },
-        { name: 'load inputs (variables, state)', run: () => loadPhaseInputs(scope, stack.id) },
         {
           name: 'INITIALIZING (+ commit)',
           run: () =>
@@ -90,7 +88,6 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
         },
         { name: 'PLANNING', run: () => advance(scope, runId, leaseToken, { type: 'START_PLANNING' }, { actorId: WORKER.id, stackId: stack.id }) },
         { name: 'log chunk append', run: () => logs.append([{ runId, seq: 0, state: 'PLANNING', text: 'Plan: 50 to add\n' }]) },
-        { name: 'log maxSeq (writer open)', run: () => logs.maxSeq(runId) },
         { name: 'heartbeat', run: () => heartbeat(scope, runId, leaseToken, WORKER.leaseMs) },
         {
           name: 'recordPlan (→ APPLYING)',
@@ -101,7 +98,15 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
           name: 'recordPlanSummary (∥ apply)',
           run: () => recordPlanSummary(scope, runId, leaseToken, { summary: { add: 50, change: 0, destroy: 0, replace: 0 }, resourceChanges: [] }),
         },
-        { name: 'state + FINISHED', run: () => finishApply(scope, runId, leaseToken, { stackId: stack.id, stateOut: STATE }, WORKER.id) },
+        {
+          // The log's last chunk goes with the transition (the worker's writer hands it over).
+          name: 'state + log end + FINISHED',
+          run: () =>
+            finishApply(scope, runId, leaseToken, { stackId: stack.id, stateOut: STATE }, WORKER.id, {
+              chunks: [{ seq: 1, state: 'APPLYING', text: 'Apply complete! Resources: 50 added, 0 changed, 0 destroyed.\n' }],
+              afterCommit: async () => {},
+            }),
+        },
       ];
       for (const operation of operations) {
         current = [];
@@ -138,7 +143,7 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
 }
 
 /** Operations on the run's critical path (the others run beside a tofu command). */
-export const BESIDE_TOFU = new Set(['commit pin (after trigger)', 'INITIALIZING (+ commit)', 'PLANNING', 'log chunk append', 'log maxSeq (writer open)', 'heartbeat', 'recordPlanSummary (∥ apply)']);
+export const BESIDE_TOFU = new Set(['commit pin (after trigger)', 'INITIALIZING (+ commit)', 'PLANNING', 'log chunk append', 'heartbeat', 'recordPlanSummary (∥ apply)']);
 
 export function printDatabaseHotPath(profiles: OperationProfile[], verbose: boolean): void {
   console.log('\nDatabase work of one autodeploy run (same core calls as the worker, no tofu; medians; ∥ = beside a tofu command)');

@@ -82,12 +82,12 @@ const OVERLAPPING: Record<string, string> = {
 /** The worker's steps that are one database operation of the database section, by that operation's name. */
 const DATABASE_OPERATION_OF_STEP: Record<string, string> = {
   'trigger request (run, timeline, outbox rows)': 'trigger',
-  claim: 'claim',
+  claim: 'claim (+ variables, state, log seq)',
   'transition.START_INITIALIZING': 'INITIALIZING (+ commit)',
   'transition.START_PLANNING': 'PLANNING',
   recordPlan: 'recordPlan (→ APPLYING)',
   recordPlanSummary: 'recordPlanSummary (∥ apply)',
-  finishApply: 'state + FINISHED',
+  finishApply: 'state + log end + FINISHED',
 };
 
 const median = (values: number[]) => percentile(values, 50);

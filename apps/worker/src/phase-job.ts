@@ -4,7 +4,6 @@ import {
   claimPhase,
   failPhase,
   LeaseLostError,
-  loadPhaseInputs,
   loadPlanArchive,
   finishApply,
   PlanDetailsRequiredError,
@@ -162,17 +161,11 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
     early?.stop();
     return { summary: 'stale job (run not waiting for this phase)', timings: timer.snapshot() };
   }
-  const { run, stack, leaseToken } = claimed;
+  const { run, stack, leaseToken, inputs } = claimed;
   const resolving = run.commitSha || job.phase !== 'plan' ? null : early!.resultFor(stack);
   if (!resolving) early?.stop();
 
-  // The log and what the phase needs from the database, side by side.
-  const [session, inputs] = await timer.measure('open', () =>
-    Promise.all([
-      PhaseSession.open(ctx, scope, run.id, leaseToken, run.state),
-      job.phase === 'perform' ? null : loadPhaseInputs(scope, stack.id),
-    ]),
-  );
+  const session = await timer.measure('open', () => PhaseSession.open(ctx, scope, run.id, leaseToken, run.state, claimed.logMaxSeq));
   session.abort.signal.addEventListener('abort', () => early?.stop(), { once: true });
   const step = (event: RunEvent, update?: Parameters<typeof advance>[4]['update']) =>
     timer.measure(`transition.${event.type}`, () =>
@@ -182,7 +175,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
   try {
     if (job.phase === 'apply') {
       const stored = await timer.measure('loadArchive', () => loadPlanArchive(scope, run.id));
-      await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'archive', ...stored }, false);
+      await applyPhase(ctx, session, timer, stack, inputs, { kind: 'archive', ...stored }, false);
       return { summary: 'applied', timings: timer.snapshot() };
     }
     if (job.phase === 'perform') {
@@ -222,8 +215,8 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
       workRoot: ctx.workDir,
       source: { repositoryUrl: stack.repositoryUrl, sha, projectRoot: stack.projectRoot },
       vendor: { kind: stack.vendor },
-      variables: inputs!.variables,
-      stateIn: inputs!.state,
+      variables: inputs.variables,
+      stateIn: inputs.state,
       log: (stage, text) => session.write(stage, text),
       onCheckout: (details) => {
         commit = details;
@@ -256,10 +249,11 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
       addTimings(timer, 'plan', result.timings);
       const outcome: PlanOutcome = { ...planDetails(result, result.summary), archive: result.archive };
       await timer.measure('settle', () => session.settled());
-      await timer.measure('logClose', () => session.closeLog());
-      const planned = await timer.measure('recordPlan', () => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId));
+      const planned = await timer.measure('recordPlan', () =>
+        session.endLogWith((logTail) => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId, logTail)),
+      );
       if (planned.state !== 'APPLYING') return { summary: `planned (${planned.state})`, timings: timer.snapshot() };
-      await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'archive', archive: result.archive, planFileSha256: planned.planFileSha256! }, true);
+      await applyPhase(ctx, session, timer, stack, inputs, { kind: 'archive', archive: result.archive, planFileSha256: planned.planFileSha256! }, true);
       return { summary: 'planned and applied (autodeploy)', timings: timer.snapshot() };
     }
 
@@ -286,9 +280,10 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
         // phase ends.
         const described = await timer.measure('describe', () => kept.describe());
         const archive = result.hasChanges && run.type === 'TRACKED' ? await timer.measure('archive', () => kept.archive()) : null;
-        await timer.measure('logClose', () => session.closeLog());
         const outcome: PlanOutcome = { ...planDetails(result, described.summary), archive };
-        planned = await timer.measure('recordPlan', () => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId));
+        planned = await timer.measure('recordPlan', () =>
+          session.endLogWith((logTail) => recordPlan(scope, run.id, leaseToken, outcome, ctx.workerId, logTail)),
+        );
       }
       if (planned.state !== 'APPLYING') return { summary: `planned (${planned.state})`, timings: timer.snapshot() };
 
@@ -302,7 +297,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
           ),
         );
       describing.catch(() => undefined);
-      await applyPhase(ctx, session, timer, stack, inputs!, { kind: 'kept', workspace: kept, planFileSha256: planned.planFileSha256! }, true, async () => {
+      await applyPhase(ctx, session, timer, stack, inputs, { kind: 'kept', workspace: kept, planFileSha256: planned.planFileSha256! }, true, async () => {
         try {
           await describing;
         } catch (error) {
@@ -377,9 +372,10 @@ async function applyPhase(
   }
   addTimings(timer, 'apply', result.timings);
   await afterApply?.();
-  await timer.measure('logClose', () => session.closeLog());
-  // The state the apply left and FINISHED, in one transaction.
-  await timer.measure('finishApply', () => finishApply(scope, runId, leaseToken, { stackId: stack.id, stateOut: result.stateOut }, ctx.workerId));
+  // The state the apply left, the log's end and FINISHED, in one transaction.
+  await timer.measure('finishApply', () =>
+    session.endLogWith((logTail) => finishApply(scope, runId, leaseToken, { stackId: stack.id, stateOut: result.stateOut }, ctx.workerId, logTail)),
+  );
 }
 
 async function handlePhaseError(ctx: PhaseJobContext, session: PhaseSession, thrown: unknown): Promise<string> {

@@ -1,4 +1,4 @@
-import { createLogChunkStore, heartbeat, LeaseLostError, type AccountScope, type CoreServices } from '@gantry/core';
+import { createLogChunkStore, heartbeat, LeaseLostError, type AccountScope, type CoreServices, type PhaseLogTail } from '@gantry/core';
 import type { RunState } from '@gantry/domain';
 import { createRunLogWriter, type RunLogWriter } from '@gantry/logs';
 
@@ -63,18 +63,28 @@ export class PhaseSession {
     this.lastState = writer.state as RunState;
   }
 
-  static async open(ctx: PhaseSessionContext, scope: AccountScope, runId: string, leaseToken: string, state: RunState): Promise<PhaseSession> {
-    const session = new PhaseSession(ctx, scope, runId, leaseToken, await PhaseSession.openWriter(ctx, scope, runId, state));
+  /** `storedMaxSeq`: the run log's highest stored seq, as the claim read it (null: none yet). */
+  static async open(
+    ctx: PhaseSessionContext,
+    scope: AccountScope,
+    runId: string,
+    leaseToken: string,
+    state: RunState,
+    storedMaxSeq: number | null,
+  ): Promise<PhaseSession> {
+    const session = new PhaseSession(ctx, scope, runId, leaseToken, await PhaseSession.openWriter(ctx, scope, runId, state, storedMaxSeq));
     session.start();
     return session;
   }
 
-  private static openWriter(ctx: PhaseSessionContext, scope: AccountScope, runId: string, state: RunState): Promise<RunLogWriter> {
+  /** Without `storedMaxSeq` the writer reads where the log stands (a log reopened after closeLog). */
+  private static openWriter(ctx: PhaseSessionContext, scope: AccountScope, runId: string, state: RunState, storedMaxSeq?: number | null): Promise<RunLogWriter> {
     return createRunLogWriter({
       redis: ctx.services.redis,
       store: createLogChunkStore(scope.db),
       runId,
       state,
+      ...(storedMaxSeq !== undefined ? { storedMaxSeq } : {}),
       flushIntervalMs: LOG_FLUSH_INTERVAL_MS,
       onError: (error, during) => ctx.log?.(`log ${during} of run ${runId} failed: ${(error as Error).message}`),
     });
@@ -170,7 +180,38 @@ export class PhaseSession {
     const writer = this.writer;
     this.writer = null;
     if (!writer) return;
-    await writer.close().catch((error: unknown) => this.ctx.log?.(`log of run ${this.runId} not fully stored: ${(error as Error).message}`));
+    await writer.close().catch((error: unknown) => this.logNotStored(error));
+  }
+
+  /**
+   * Ends the log with the transition that ends the phase: what the writer has not stored yet goes
+   * into the transition's own statement (`tail`, see PhaseLogTail) instead of a transaction before
+   * it, and is published to live readers before the transition is announced. If the transition
+   * fails, the writer stores it itself. Like closeLog, anything written later opens a new writer.
+   */
+  async endLogWith<T>(transition: (tail: PhaseLogTail | undefined) => Promise<T>): Promise<T> {
+    await this.opening;
+    const writer = this.writer;
+    this.writer = null;
+    const handOver = writer ? await writer.handOver().catch((error: unknown) => this.logNotStored(error)) : undefined;
+    if (!handOver) return transition(undefined);
+    const tail: PhaseLogTail = {
+      chunks: handOver.chunks.map((chunk) => ({ seq: chunk.seq, state: chunk.state as RunState, text: chunk.text })),
+      afterCommit: async () => {
+        await handOver.stored().catch((error: unknown) => this.logNotStored(error));
+      },
+    };
+    try {
+      return await transition(tail);
+    } catch (error) {
+      await handOver.notStored().catch((storeError: unknown) => this.logNotStored(storeError));
+      throw error;
+    }
+  }
+
+  private logNotStored(error: unknown): undefined {
+    this.ctx.log?.(`log of run ${this.runId} not fully stored: ${(error as Error).message}`);
+    return undefined;
   }
 
   /** Stops the heartbeat and closes the log if something was written since closeLog. */

@@ -123,6 +123,7 @@ export {
   type ClaimedPhase,
   type HeartbeatResult,
   type PlanOutcome,
+  type PhaseLogTail,
   type PhaseInputs,
 } from './runs/phases.ts';
 export { reapExpiredLeases, type ReaperOptions, type ReapedRun } from './runs/reaper.ts';

@@ -2,7 +2,7 @@ export { createPrismaClient, PrismaClient, type PrismaClientOptions } from './cl
 export { forAccount, TenantScopeViolation, type TenantDb, type TenantTx, type TenantModels, type TenantOutbox } from './tenant.ts';
 export { isUniqueViolation, isRecordNotFound } from './errors.ts';
 export type { LogChunkRow } from './log-statements.ts';
-export type { StoredPhaseInputs, StoredStateRow, StoredVariableRow } from './phase-input-statements.ts';
+export type { StoredPhaseInputs, StoredPhaseStart, StoredStateRow, StoredVariableRow } from './phase-input-statements.ts';
 export { observeStatements, type StatementTiming } from './statements.ts';
 export {
   RUN_COLUMNS_NOT_SETTABLE,

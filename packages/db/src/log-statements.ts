@@ -21,13 +21,18 @@ export interface LogChunkRow {
  * (a retried flush). The chunks travel as three arrays, so the statement's text never changes.
  */
 export function appendLogChunksStatement(accountId: string, runId: string, chunks: readonly LogChunkRow[]): Prisma.Sql {
+  return Prisma.sql`INSERT INTO "LogChunk" ("accountId", "runId", "seq", "state", "text")
+    SELECT ${accountId}::text, ${runId}::text, c."seq", c."state"::"RunState", c."text"
+    FROM ${logChunksTable(chunks)}
+    ON CONFLICT DO NOTHING`;
+}
+
+/** The chunks as a table `c("seq", "state", "text")` of three array parameters (constant text). */
+export function logChunksTable(chunks: readonly LogChunkRow[]): Prisma.Sql {
   const seqs = chunks.map((chunk) => chunk.seq);
   const states = chunks.map((chunk) => chunk.state);
   const texts = chunks.map((chunk) => chunk.text);
-  return Prisma.sql`INSERT INTO "LogChunk" ("accountId", "runId", "seq", "state", "text")
-    SELECT ${accountId}::text, ${runId}::text, c."seq", c."state"::"RunState", c."text"
-    FROM unnest(${seqs}::integer[], ${states}::text[], ${texts}::text[]) AS c("seq", "state", "text")
-    ON CONFLICT DO NOTHING`;
+  return Prisma.sql`unnest(${seqs}::integer[], ${states}::text[], ${texts}::text[]) AS c("seq", "state", "text")`;
 }
 
 /** The highest stored seq of a run's log (`maxSeq`: null when nothing is stored). */

@@ -29,18 +29,33 @@ export interface StoredPhaseInputs {
   state: StoredStateRow | null;
 }
 
-/** The stack's variables (kind 'v', by name) and its newest state version (kind 's', at most one row). */
-export function phaseInputsStatement(accountId: string, stackId: string): Prisma.Sql {
+/** The phase's inputs and where its run's log goes on (null: nothing stored yet). */
+export interface StoredPhaseStart extends StoredPhaseInputs {
+  logMaxSeq: number | null;
+}
+
+/**
+ * The stack's variables (kind 'v', by name) and its newest state version (kind 's', at most one row);
+ * given a run, also the highest stored seq of its log (kind 'l', one row: a log writer starting a
+ * phase continues from there).
+ */
+export function phaseInputsStatement(accountId: string, stackId: string, logOfRunId: string | null = null): Prisma.Sql {
+  const log =
+    logOfRunId === null
+      ? Prisma.empty
+      : Prisma.sql`
+    UNION ALL
+    SELECT 'l', NULL, NULL, NULL, NULL, max("seq"), NULL FROM "LogChunk" WHERE "runId" = ${logOfRunId} AND "accountId" = ${accountId}`;
   return Prisma.sql`SELECT 'v' AS "kind", "name", "secret", "value", "ciphertext", NULL::integer AS "version", NULL::text AS "sha256"
       FROM "EnvironmentVariable" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId}
     UNION ALL
     (SELECT 's', NULL, NULL, NULL, "ciphertext", "version", "sha256"
-      FROM "StackState" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId} ORDER BY "version" DESC LIMIT 1)
+      FROM "StackState" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId} ORDER BY "version" DESC LIMIT 1)${log}
     ORDER BY "kind" DESC, "name"`;
 }
 
 interface PhaseInputRow {
-  kind: 'v' | 's';
+  kind: 'v' | 's' | 'l';
   name: string | null;
   secret: boolean | null;
   value: string | null;
@@ -49,12 +64,14 @@ interface PhaseInputRow {
   sha256: string | null;
 }
 
-export function phaseInputsFromRows(rows: readonly Record<string, unknown>[]): StoredPhaseInputs {
+export function phaseInputsFromRows(rows: readonly Record<string, unknown>[]): StoredPhaseStart {
   const variables: StoredVariableRow[] = [];
   let state: StoredStateRow | null = null;
+  let logMaxSeq: number | null = null;
   for (const row of rows as unknown as readonly PhaseInputRow[]) {
     if (row.kind === 's') state = { version: row.version!, ciphertext: row.ciphertext!, sha256: row.sha256! };
+    else if (row.kind === 'l') logMaxSeq = row.version;
     else variables.push({ name: row.name!, secret: row.secret!, value: row.value, ciphertext: row.ciphertext });
   }
-  return { variables, state };
+  return { variables, state, logMaxSeq };
 }

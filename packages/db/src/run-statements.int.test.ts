@@ -108,6 +108,10 @@ describe('run statements', () => {
         outbox: { queue: 'runs', jobName: 'plan', payload: { accountId: run.accountId, runId, phase: 'plan' } },
         deleteArchive: true,
         stackState: { stackId, version: 1, serial: 4, lineage: 'l', ciphertext: new Uint8Array([9, 8]), sha256: 's', sizeBytes: 2, runId },
+        logChunks: [
+          { seq: 0, state: 'APPLYING', text: 'Apply complete!\n' },
+          { seq: 1, state: 'APPLYING', text: 'quotes \' " \\ ✓\n' },
+        ],
       });
       expect(queue).toBeNull();
       return written;
@@ -126,6 +130,11 @@ describe('run statements', () => {
     expect(await prisma.workspaceArchive.count({ where: { runId } })).toBe(0);
     expect(await prisma.stackState.findMany({ where: { stackId }, select: { version: true, serial: true, lineage: true, ciphertext: true, runId: true } })).toEqual([
       { version: 1, serial: 4, lineage: 'l', ciphertext: new Uint8Array([9, 8]), runId },
+    ]);
+    // Stored as of the transition's time.
+    expect(await prisma.logChunk.findMany({ where: { runId }, orderBy: { seq: 'asc' }, select: { accountId: true, seq: true, state: true, text: true, createdAt: true } })).toEqual([
+      { accountId: run.accountId, seq: 0, state: 'APPLYING', text: 'Apply complete!\n', createdAt: at },
+      { accountId: run.accountId, seq: 1, state: 'APPLYING', text: 'quotes \' " \\ ✓\n', createdAt: at },
     ]);
   });
 
@@ -229,6 +238,7 @@ describe('row-level security alone keeps the run statements inside the account',
             outbox: { queue: 'runs', jobName: 'plan', payload: {} },
             deleteArchive: true,
             stackState: { stackId: a.stackId, version: 99, serial: null, lineage: null, ciphertext: new Uint8Array([1]), sha256: 'x', sizeBytes: 1, runId: a.runId },
+            logChunks: [{ seq: 50, state: 'FAILED', text: 'pwned' }],
           }),
         ),
       ).toEqual([]);
@@ -238,6 +248,7 @@ describe('row-level security alone keeps the run statements inside the account',
     expect(await prisma.runTransition.count({ where: { runId: a.runId } })).toBe(0);
     expect(await prisma.stackState.count({ where: { stackId: a.stackId } })).toBe(0);
     expect(await prisma.outbox.count({ where: { accountId: a.accountId } })).toBe(0);
+    expect(await prisma.logChunk.count({ where: { runId: a.runId, seq: 50 } })).toBe(0);
   });
 
   it('cannot create a run in another account', async () => {
@@ -378,5 +389,45 @@ describe('phase inputs statement', () => {
     // Another account: nothing through its handle, nothing by row-level security alone.
     expect(await forAccount(prisma, b.accountId).phaseInputs(stack.id)).toEqual({ variables: [], state: null });
     expect(await withTenantSession(prisma, b.accountId, (tx) => tx.$queryRaw(phaseInputsStatement(a.accountId, stack.id)))).toEqual([]);
+  });
+
+  it('in a transaction, phaseStart adds the run log’s highest seq; another account reads none of it', async () => {
+    const stack = await prisma.stack.create({ data: { accountId: a.accountId, spaceId: a.spaceId, name: 'phase-start', repositoryUrl: '/srv/repo', branch: 'main' } });
+    const run = await prisma.run.create({ data: { accountId: a.accountId, stackId: stack.id, state: 'READY' } });
+    const scoped = { accountId: a.accountId, stackId: stack.id };
+    await prisma.environmentVariable.create({ data: { ...scoped, name: 'ONE', secret: false, value: '1', ciphertext: null } });
+    const db = forAccount(prisma, a.accountId);
+    expect(await db.transaction((tx) => tx.phaseStart(stack.id, run.id))).toEqual({
+      variables: [{ name: 'ONE', secret: false, value: '1', ciphertext: null }],
+      state: null,
+      logMaxSeq: null,
+    });
+    await db.appendLogChunks(run.id, [0, 1, 2, 3].map((seq) => ({ seq, state: 'PLANNING' as const, text: `line ${seq}\n` })));
+    await prisma.stackState.create({ data: { ...scoped, version: 1, ciphertext: new Uint8Array([7]), sha256: 'sha-1', sizeBytes: 1 } });
+    const start = await db.transaction((tx) => tx.phaseStart(stack.id, run.id));
+    expect(start.logMaxSeq).toBe(3);
+    expect(start.state?.version).toBe(1);
+    // Another account: nothing through its handle, nothing by row-level security alone.
+    expect(await forAccount(prisma, b.accountId).transaction((tx) => tx.phaseStart(stack.id, run.id))).toEqual({ variables: [], state: null, logMaxSeq: null });
+    expect(await withTenantSession(prisma, b.accountId, (tx) => tx.$queryRaw(phaseInputsStatement(a.accountId, stack.id, run.id)))).toEqual([
+      { kind: 'l', name: null, secret: null, value: null, ciphertext: null, version: null, sha256: null },
+    ]);
+  });
+
+  it('in a transaction, appendLogChunks stores with the transaction or not at all', async () => {
+    const db = forAccount(prisma, a.accountId);
+    const run = await prisma.run.create({ data: { accountId: a.accountId, stackId: a.stackId, state: 'READY' } });
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.appendLogChunks(run.id, [{ seq: 0, state: 'APPLYING', text: 'rolled back\n' }]);
+        throw new Error('the transaction fails');
+      }),
+    ).rejects.toThrow('the transaction fails');
+    expect(await db.logMaxSeq(run.id)).toBeNull();
+    await db.transaction((tx) => tx.appendLogChunks(run.id, [{ seq: 0, state: 'APPLYING', text: 'kept\n' }]));
+    expect(await db.logMaxSeq(run.id)).toBe(0);
+    // Another account's transaction cannot write into this run's log.
+    await expect(forAccount(prisma, b.accountId).transaction((tx) => tx.appendLogChunks(run.id, [{ seq: 1, state: 'APPLYING', text: 'pwned' }]))).rejects.toThrow();
+    expect(await db.logMaxSeq(run.id)).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Prisma, type Run, type Stack } from './generated/prisma/client.ts';
 import type { ActorKind, RunState, RunType, TriggerReason } from './generated/prisma/enums.ts';
+import { logChunksTable, type LogChunkRow } from './log-statements.ts';
 
 /**
  * The statements of a run's hot path (trigger, claim, transitions, the end of an apply), each one
@@ -115,6 +116,11 @@ export interface RunTransitionWrite {
   deleteArchive?: boolean;
   /** A state version to store in the same statement (the end of an apply). */
   stackState?: StackStateRow | null;
+  /**
+   * The last chunks of the run's log, stored with the transition that ends the phase, as of its time
+   * (chunks already stored are left as they are, like appendLogChunksStatement).
+   */
+  logChunks?: readonly LogChunkRow[] | null;
   /**
    * Also read the stack's queue (StackQueue), leaving this run out of it: for a transition that
    * releases the stack lock (the stack is locked, so the queue read here is current).
@@ -268,6 +274,13 @@ export function runTransitionStatement(accountId: string, write: RunTransitionWr
         ${stackState.lineage}::text, ${stackState.ciphertext}::bytea, ${stackState.sha256}::text, ${stackState.sizeBytes}::integer,
         ${stackState.runId}::text, ${history.at}::timestamp(3)
       FROM "run")`);
+  }
+  if (write.logChunks && write.logChunks.length > 0) {
+    parts.push(Prisma.sql`"log" AS (
+      INSERT INTO "LogChunk" ("accountId", "runId", "seq", "state", "text", "createdAt")
+      SELECT "run"."accountId", "run"."id", c."seq", c."state"::"RunState", c."text", ${history.at}::timestamp(3)
+      FROM "run", ${logChunksTable(write.logChunks)}
+      ON CONFLICT DO NOTHING)`);
   }
   return Prisma.sql`WITH ${Prisma.join(parts, ', ')} ${selectRunAndQueue(accountId, write.queueOf ?? null, write.runId)}`;
 }

@@ -15,7 +15,7 @@ import {
   type StackQueueFilter,
 } from './run-statements.ts';
 import { appendLogChunksStatement, logMaxSeqStatement, type LogChunkRow } from './log-statements.ts';
-import { phaseInputsFromRows, phaseInputsStatement, type StoredPhaseInputs } from './phase-input-statements.ts';
+import { phaseInputsFromRows, phaseInputsStatement, type StoredPhaseInputs, type StoredPhaseStart } from './phase-input-statements.ts';
 import { withTenantBegin } from './statements.ts';
 import { tenantSessionSql } from './tenant-session.ts';
 
@@ -254,6 +254,13 @@ export interface TenantTx extends TenantModels {
   createRun(create: RunCreate): Promise<RunWithQueue>;
   /** The stack's lock reason and queue in one statement (lock the stack first); null: no such stack. */
   stackQueue(stackId: string, filter: StackQueueFilter): Promise<StackQueue | null>;
+  /**
+   * What a phase of `runId` starts from, read in this transaction (one statement): the stack's
+   * variables and newest state, and the highest stored seq of the run's log.
+   */
+  phaseStart(stackId: string, runId: string): Promise<StoredPhaseStart>;
+  /** Stores log chunks of one run within this transaction (one statement; chunks already stored are left). */
+  appendLogChunks(runId: string, chunks: readonly LogChunkRow[]): Promise<void>;
 }
 
 export interface TenantDb extends TenantModels {
@@ -336,7 +343,8 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
     },
     async phaseInputs(stackId) {
       const rows = await standaloneStatement((tx) => tx.$queryRaw<Record<string, unknown>[]>(phaseInputsStatement(accountId, stackId)));
-      return phaseInputsFromRows(rows);
+      const { variables, state } = phaseInputsFromRows(rows);
+      return { variables, state };
     },
     transaction(fn, options) {
       return withTenantBegin(accountId, (begin) => inTransaction.$transaction(
@@ -380,6 +388,12 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
             async stackQueue(stackId, filter) {
               const rows = await rawTx.$queryRaw<StackQueue[]>(stackQueueStatement(accountId, stackId, filter));
               return rows[0] ?? null;
+            },
+            async phaseStart(stackId, runId) {
+              return phaseInputsFromRows(await rawTx.$queryRaw<Record<string, unknown>[]>(phaseInputsStatement(accountId, stackId, runId)));
+            },
+            async appendLogChunks(runId, chunks) {
+              if (chunks.length > 0) await rawTx.$executeRaw(appendLogChunksStatement(accountId, runId, chunks));
             },
           };
           return fn(handle);

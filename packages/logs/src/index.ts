@@ -10,7 +10,7 @@ export {
   LOG_STREAM_TTL_SECONDS,
   LOG_STREAM_CLOSED_TTL_SECONDS,
 } from './keys.ts';
-export { createRunLogWriter, LogPersistError, type RunLogWriter, type RunLogWriterOptions, type RunLogWriterStats } from './writer.ts';
+export { createRunLogWriter, LogPersistError, type LogHandOver, type RunLogWriter, type RunLogWriterOptions, type RunLogWriterStats } from './writer.ts';
 export {
   publishRunEvent,
   subscribeRunEvents,

@@ -38,17 +38,43 @@ export async function publishStoredChunks(redis: Redis, chunks: readonly LogChun
   const last = chunks.at(-1);
   if (!last) return;
   const key = runLogStreamKey(last.runId);
-  const maxLen = String(limits.maxLen ?? LOG_STREAM_MAX_LEN);
   const pipeline = redis.pipeline();
-  for (const chunk of chunks) {
-    pipeline.xadd(key, 'MAXLEN', '~', maxLen, streamIdForSeq(chunk.seq), 'seq', String(chunk.seq), 'state', chunk.state, 'text', chunk.text);
-  }
+  addChunks(pipeline, key, chunks, limits);
   pipeline.expire(key, limits.ttlSeconds ?? LOG_STREAM_TTL_SECONDS);
   const notice: LogStoredNotice = { type: 'log', runId: last.runId, lastSeq: last.seq };
   pipeline.publish(runEventsChannel(last.runId), JSON.stringify(notice));
   const results = await pipeline.exec();
   // Only a connection-level failure matters here; per-command errors (stale ids) are expected.
   if (results === null) throw new Error('Redis pipeline was discarded');
+}
+
+/**
+ * A writer's last publish in one pipeline: its last stored chunks (maybe none), the stream's shorter
+ * TTL, and one notice that chunks up to `lastSeq` are stored and the writer closed.
+ */
+export async function publishFinalChunks(
+  redis: Redis,
+  runId: string,
+  chunks: readonly LogChunk[],
+  lastSeq: number,
+  limits: LiveStreamLimits & { closedTtlSeconds?: number } = {},
+): Promise<void> {
+  const key = runLogStreamKey(runId);
+  const pipeline = redis.pipeline();
+  addChunks(pipeline, key, chunks, limits);
+  pipeline.expire(key, limits.closedTtlSeconds ?? LOG_STREAM_CLOSED_TTL_SECONDS);
+  const notice: LogStoredNotice = { type: 'log', runId, lastSeq, closed: true };
+  pipeline.publish(runEventsChannel(runId), JSON.stringify(notice));
+  const results = await pipeline.exec();
+  if (results === null) throw new Error('Redis pipeline was discarded');
+}
+
+/** XADD per chunk with approximate MAXLEN trimming; an id not above the stream's top fails alone. */
+function addChunks(pipeline: ReturnType<Redis['pipeline']>, key: string, chunks: readonly LogChunk[], limits: LiveStreamLimits): void {
+  const maxLen = String(limits.maxLen ?? LOG_STREAM_MAX_LEN);
+  for (const chunk of chunks) {
+    pipeline.xadd(key, 'MAXLEN', '~', maxLen, streamIdForSeq(chunk.seq), 'seq', String(chunk.seq), 'state', chunk.state, 'text', chunk.text);
+  }
 }
 
 /** Shortens the stream's TTL once a writer is done with it and tells readers it closed. */

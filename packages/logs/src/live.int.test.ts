@@ -112,6 +112,36 @@ describe('live tail', () => {
     expect(await subscribersAfterCleanup(runEventsChannel(runId))).toBe(0);
   });
 
+  it('a handed-over end, stored by the caller, reaches live readers from Redis with the close, before the terminal state', async () => {
+    const runId = newRunId();
+    const status = new FakeRunStatus('APPLYING');
+    const { store: readerStore, counters } = countingStore(store);
+    const reader = collect(streamRunEvents({ redis, store: readerStore, runId, isTerminal: status.isTerminal, pollIntervalMs: 10_000, writerGraceMs: 5_000 }));
+    await subscribed(runId);
+    const writer = await createRunLogWriter({ redis: workerRedis, store, runId, state: 'APPLYING', flushIntervalMs: 10_000 });
+    await writer.write('first line\n');
+    await writer.flush();
+    await writer.write('Apply complete! Resources: 50 added\n');
+    const handOver = await writer.handOver();
+    expect(handOver.chunks.map((c) => c.seq)).toEqual([1]);
+    // The caller's transaction stores the end; then the writer publishes it and its close, then the state.
+    await store.append(handOver.chunks);
+    const readsBefore = counters.readFromCalls;
+    await handOver.stored();
+    await finishRun(runId, status);
+    const events = await reader;
+    expect(events.filter((e) => e.type !== 'state' || e.state === 'FINISHED').map((e) => (e.type === 'log' ? e.text : e.type === 'state' ? e.state : e.type))).toEqual([
+      'first line\n',
+      'Apply complete! Resources: 50 added\n',
+      'FINISHED',
+      'end',
+    ]);
+    // The last line came from the stream (pub/sub); the store was read once more at most, for the final drain.
+    expect(counters.readFromCalls - readsBefore).toBeLessThanOrEqual(1);
+    // The close shortened the stream's TTL (24 h while written, 5 min once closed).
+    expect(await redis.ttl(runLogStreamKey(runId))).toBeLessThanOrEqual(300);
+  });
+
   it('gives readers that connect mid-run every chunk once, with no gap', async () => {
     const runId = newRunId();
     const status = new FakeRunStatus('APPLYING');

@@ -93,6 +93,23 @@ describe('createRunLogWriter', () => {
     ]);
   });
 
+  it('continues from a stored max seq the caller read already, without asking the store', async () => {
+    const { store } = controllableStore();
+    await store.append([0, 1, 2].map((seq) => ({ runId: 'r3b', seq, state: 'PLANNING', text: `${seq}\n` })));
+    let asked = 0;
+    const counting: LogChunkStore = { ...store, maxSeq: (runId) => (asked++, store.maxSeq(runId)) };
+    const apply = await createRunLogWriter({ store: counting, runId: 'r3b', state: 'APPLYING', storedMaxSeq: 2 });
+    await apply.write('applying\n');
+    await apply.close();
+    const fresh = await createRunLogWriter({ store: counting, runId: 'r3c', state: 'PLANNING', storedMaxSeq: null });
+    await fresh.write('first\n');
+    await fresh.close();
+    expect(asked).toBe(0);
+    expect((await readAll(store, 'r3b')).map((c) => c.seq)).toEqual([0, 1, 2, 3]);
+    expect((await readAll(store, 'r3c')).map((c) => [c.seq, c.text])).toEqual([[0, 'first\n']]);
+    await expect(createRunLogWriter({ store, runId: 'r3d', state: 'PLANNING', storedMaxSeq: -1 })).rejects.toThrow(/storedMaxSeq/);
+  });
+
   it('tags output with the state it was written in', async () => {
     const { store } = controllableStore();
     const writer = await createRunLogWriter({ store, runId: 'r4', state: 'INITIALIZING', flushIntervalMs: 1000 });
@@ -198,6 +215,53 @@ describe('createRunLogWriter', () => {
     const chunks = await readAll(store, 'r10');
     expect(chunks.map((c) => c.seq)).toEqual(chunks.map((_, i) => i));
     expect(chunks.map((c) => c.text).join('')).toBe(lines.join(''));
+  });
+
+  it('hands its unstored end over to the caller’s transaction; stored() counts it and closes the writer', async () => {
+    const control = controllableStore();
+    const writer = await createRunLogWriter({ store: control.store, runId: 'r11', state: 'PLANNING', flushIntervalMs: 10_000 });
+    await writer.write('planned\n');
+    await writer.flush();
+    writer.setState('APPLYING');
+    await writer.write('applying\n');
+    await writer.write('applied\n');
+    const handOver = await writer.handOver();
+    // The writer stored nothing more itself: the rest is the caller's to store, numbered after it.
+    expect(control.appended.flat().map((c) => c.seq)).toEqual([0]);
+    expect(handOver.chunks).toEqual([{ runId: 'r11', seq: 1, state: 'APPLYING', text: 'applying\napplied\n' }]);
+    expect(() => writer.write('late')).toThrow(/closed/);
+    await control.store.append(handOver.chunks);
+    expect(await handOver.stored()).toMatchObject({ chunksStored: 2, lastStoredSeq: 1, bytesDropped: 0 });
+    await expect(handOver.notStored()).rejects.toThrow(/handed over already/);
+    expect((await readAll(control.store, 'r11')).map((c) => c.text).join('')).toBe('planned\napplying\napplied\n');
+  });
+
+  it('stores the handed-over end itself when the caller could not (notStored), retrying like close', async () => {
+    const control = controllableStore();
+    const writer = await createRunLogWriter({ store: control.store, runId: 'r12', state: 'APPLYING', flushIntervalMs: 10_000 });
+    await writer.write('last line\n');
+    const handOver = await writer.handOver();
+    expect(handOver.chunks.map((c) => c.text)).toEqual(['last line\n']);
+    control.failNext(1);
+    expect(await handOver.notStored()).toMatchObject({ chunksStored: 1, lastStoredSeq: 0 });
+    expect((await readAll(control.store, 'r12')).map((c) => [c.seq, c.text])).toEqual([[0, 'last line\n']]);
+  });
+
+  it('hands over at most one append’s worth: more output is stored first, in order', async () => {
+    const control = controllableStore();
+    const writer = await createRunLogWriter({ store: control.store, runId: 'r13', state: 'APPLYING', flushIntervalMs: 10_000, flushBytes: 1024, maxChunkBytes: 8, maxChunksPerAppend: 3 });
+    await writer.write('0123456789abcdefghijklmnopqrstuvwxyz\n'); // 37 bytes: five chunks
+    const handOver = await writer.handOver();
+    expect(control.appended.flat().map((c) => c.seq)).toEqual([0, 1]);
+    expect(handOver.chunks.map((c) => c.seq)).toEqual([2, 3, 4]);
+    await control.store.append(handOver.chunks);
+    await handOver.stored();
+    expect((await readAll(control.store, 'r13')).map((c) => c.text).join('')).toBe('0123456789abcdefghijklmnopqrstuvwxyz\n');
+    // Nothing left: an empty hand-over.
+    const empty = await createRunLogWriter({ store: control.store, runId: 'r14', state: 'APPLYING' });
+    const nothing = await empty.handOver();
+    expect(nothing.chunks).toEqual([]);
+    expect(await nothing.stored()).toMatchObject({ chunksStored: 0, lastStoredSeq: null });
   });
 
   it('rejects bad options with a clear error', async () => {

@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { sleep, withTimeout } from './async-utils.ts';
 import { cutIntoChunks, MAX_CHUNK_BYTES, utf8ByteLength } from './chunking.ts';
-import { publishStoredChunks, publishWriterClosed } from './live-stream.ts';
+import { publishFinalChunks, publishStoredChunks, publishWriterClosed } from './live-stream.ts';
 import { entityIdSchema, parseOrThrow, runStateSchema } from './schemas.ts';
 import type { LogChunk, LogChunkStore } from './types.ts';
 
@@ -31,6 +31,11 @@ export interface RunLogWriterOptions {
   readonly runId: string;
   /** Run state the output is produced in; change it with `setState`. */
   readonly state: string;
+  /**
+   * The run's highest stored seq when the caller read it already (null: nothing stored), e.g. in the
+   * transaction that claimed the phase; otherwise the writer asks the store.
+   */
+  readonly storedMaxSeq?: number | null;
   /** Buffered output is stored at the latest this long after it was written. Default 50 ms. */
   readonly flushIntervalMs?: number;
   /** Buffered output is stored right away once it reaches this many bytes. Default 64 KiB. */
@@ -83,6 +88,26 @@ export interface RunLogWriter {
    * further writes. Close (or at least flush) before reporting the phase's end transition.
    */
   close(): Promise<RunLogWriterStats>;
+  /**
+   * Closes the writer and hands the output it has not stored yet (at most one append's worth; more
+   * is stored first) to the caller, to be stored in the caller's own transaction, e.g. with the
+   * transition that ends the phase: one transaction instead of two. Then call `stored()` once that
+   * transaction committed, or `notStored()` if it did not.
+   */
+  handOver(): Promise<LogHandOver>;
+}
+
+/** The rest of a closed writer's output, for the caller to store (RunLogWriter.handOver). */
+export interface LogHandOver {
+  /** In seq order, right after what the writer stored; empty when everything is stored. */
+  readonly chunks: readonly LogChunk[];
+  /**
+   * The caller stored the chunks: the writer publishes them and its close to live readers (one Redis
+   * round trip). Never rejects (Redis failures go to `onError`, like every publish).
+   */
+  stored(): Promise<RunLogWriterStats>;
+  /** The caller could not store them: the writer does, then closes; resolves or rejects like close(). */
+  notStored(): Promise<RunLogWriterStats>;
 }
 
 export class LogPersistError extends Error {
@@ -100,6 +125,7 @@ const positiveInt = z.number().int().positive();
 const optionsSchema = z.object({
   runId: entityIdSchema,
   state: runStateSchema,
+  storedMaxSeq: z.number().int().nonnegative().nullable().optional(),
   flushIntervalMs: positiveInt.optional(),
   flushBytes: positiveInt.optional(),
   maxChunkBytes: z.number().int().min(4).max(MAX_CHUNK_BYTES).optional(),
@@ -113,15 +139,15 @@ const optionsSchema = z.object({
 });
 
 /**
- * Opens the log of a run phase for writing. Reads the run's stored max seq first, so numbering
- * continues after earlier phases written by any worker. Only one writer per run may be open.
+ * Opens the log of a run phase for writing. Reads the run's stored max seq first (unless given), so
+ * numbering continues after earlier phases written by any worker. Only one writer per run may be open.
  */
 export async function createRunLogWriter(options: RunLogWriterOptions): Promise<RunLogWriter> {
   parseOrThrow(optionsSchema, options, 'run log writer options');
   if (typeof options.store?.append !== 'function' || typeof options.store.maxSeq !== 'function') {
     throw new TypeError('Invalid run log writer options: store must implement LogChunkStore');
   }
-  const maxSeq = await options.store.maxSeq(options.runId);
+  const maxSeq = options.storedMaxSeq !== undefined ? options.storedMaxSeq : await options.store.maxSeq(options.runId);
   return new BufferedRunLogWriter(options, maxSeq);
 }
 
@@ -263,6 +289,75 @@ class BufferedRunLogWriter implements RunLogWriter {
     return this.stats;
   }
 
+  async handOver(): Promise<LogHandOver> {
+    if (this.closing) throw new Error(`The log writer of run ${this.runId} is closed`);
+    this.closing = true;
+    this.closeDeadline = Date.now() + this.closeTimeoutMs;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    // After the flushes already queued, everything is sealed; all but the last append's worth is
+    // stored as usual (a caller's transaction should not carry megabytes).
+    const storing = this.tail.then(() => this.runFlush(true, this.maxChunksPerAppend));
+    this.tail = storing.catch(() => undefined);
+    await this.tail;
+    const chunks = this.sealed.splice(0);
+    const sizes = this.sealedSizes.splice(0);
+    const bytes = sizes.reduce((sum, size) => sum + size, 0);
+    this.sealedBytes -= bytes;
+    let settled = false;
+    const settle = () => {
+      if (settled) throw new Error(`The log of run ${this.runId} was handed over already`);
+      settled = true;
+    };
+    return {
+      chunks,
+      stored: async () => {
+        settle();
+        if (chunks.length > 0) {
+          this.chunksStored += chunks.length;
+          this.bytesStored += bytes;
+          this.lastStoredSeq = chunks.at(-1)!.seq;
+        }
+        this.releaseWriters();
+        // A writer whose own stores failed for good does not announce a close (as close() does not).
+        if (!this.failure) await this.publishFinal(chunks);
+        return this.stats;
+      },
+      notStored: async () => {
+        settle();
+        this.sealed.unshift(...chunks);
+        this.sealedSizes.unshift(...sizes);
+        this.sealedBytes += bytes;
+        const storingRest = this.tail.then(() => this.runFlush(true));
+        this.tail = storingRest.catch(() => undefined);
+        await this.tail;
+        if (this.failure) throw this.failure;
+        await this.publishFinal([]);
+        return this.stats;
+      },
+    };
+  }
+
+  private async publishFinal(chunks: readonly LogChunk[]): Promise<void> {
+    if (!this.redis || this.redis.status !== 'ready') {
+      if (chunks.length > 0) this.batchesNotPublished += 1;
+      return;
+    }
+    try {
+      await withTimeout(
+        publishFinalChunks(this.redis, this.runId, chunks, this.lastStoredSeq ?? -1, {
+          maxLen: this.options.streamMaxLen,
+          closedTtlSeconds: this.options.closedStreamTtlSeconds,
+        }),
+        this.redisTimeoutMs,
+        `Redis did not answer within ${this.redisTimeoutMs} ms`,
+      );
+    } catch (error) {
+      if (chunks.length > 0) this.batchesNotPublished += 1;
+      this.options.onError?.(error, 'publish');
+    }
+  }
+
   private flushInBackground(sealAll: boolean): void {
     // Errors are kept in `this.failure` and reported by flush/close.
     this.requestFlush(sealAll).catch(() => undefined);
@@ -299,15 +394,16 @@ class BufferedRunLogWriter implements RunLogWriter {
     this.pendingBytes = rest ? utf8ByteLength(rest) : 0;
   }
 
-  private async runFlush(sealAll: boolean): Promise<void> {
+  /** Stores sealed chunks in batches, all but the last `keep` of them. */
+  private async runFlush(sealAll: boolean, keep = 0): Promise<void> {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
     if (this.failure) return;
     this.seal(sealAll);
-    while (this.sealed.length > 0) {
-      const batch = this.sealed.slice(0, this.maxChunksPerAppend);
+    while (this.sealed.length > keep) {
+      const batch = this.sealed.slice(0, Math.min(this.maxChunksPerAppend, this.sealed.length - keep));
       try {
         await this.persist(batch);
       } catch (error) {

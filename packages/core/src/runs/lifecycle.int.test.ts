@@ -6,7 +6,9 @@ import { createTestAccount, createTestServices, type TestServices } from '../tes
 import { confirmRun, discardRun, retryRun, stopRun, triggerRun } from './commands.ts';
 import { advance, claimPhase, finishApply, heartbeat, loadPlanArchive, PlanDetailsRequiredError, recordPlan, recordPlanSummary, type WorkerIdentity } from './phases.ts';
 import { LeaseLostError } from './transition.ts';
-import { loadCurrentState } from '../state/stack-state.ts';
+import { loadCurrentState, storeState } from '../state/stack-state.ts';
+import { setVariable } from '../env/variables.ts';
+import { createLogChunkStore } from '../logs/log-chunk-store.ts';
 import { getRun, listRuns } from './queries.ts';
 import { cancelCommitPins, settleCommitPins } from './pin-commit.ts';
 import { reapExpiredLeases } from './reaper.ts';
@@ -54,6 +56,28 @@ afterAll(async () => {
 });
 
 describe('run lifecycle (core, no worker)', () => {
+  it('a claim reads what the phase starts from in its transaction: variables (secrets opened), state, the log’s last seq', async () => {
+    const stack = await newStack('lifecycle-claim-inputs', { autodeploy: false });
+    await setVariable(scope, { stackId: stack.id, name: 'TF_VAR_region', value: 'eu-west-1', secret: false });
+    await setVariable(scope, { stackId: stack.id, name: 'API_TOKEN', value: 's3cret', secret: true });
+    await storeState(scope, stack.id, null, Buffer.from('{"version":4,"serial":1}'));
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    const planned = await planThrough(ref.id);
+    expect(planned.inputs.variables).toEqual([
+      { name: 'API_TOKEN', value: 's3cret', secret: true },
+      { name: 'TF_VAR_region', value: 'eu-west-1', secret: false },
+    ]);
+    expect(planned.inputs.state?.toString()).toBe('{"version":4,"serial":1}');
+    expect(planned.logMaxSeq).toBeNull();
+    // The plan phase logged three chunks; the apply phase's claim continues after them.
+    await createLogChunkStore(scope.db).append([0, 1, 2].map((seq) => ({ runId: ref.id, seq, state: 'PLANNING', text: `line ${seq}\n` })));
+    await confirmRun(scope, ref.id);
+    const apply = await claimPhase(scope, ref.id, 'apply', worker);
+    expect(apply?.logMaxSeq).toBe(2);
+    expect(apply?.inputs.variables.map((v) => v.name)).toEqual(['API_TOKEN', 'TF_VAR_region']);
+    await settleCommitPins();
+  });
+
   it('trigger records the timeline and enqueues the plan in the same transaction; the branch head is pinned after it', async () => {
     const stack = await newStack('lifecycle-a');
     const ref = await triggerRun(scope, { stackId: stack.id });

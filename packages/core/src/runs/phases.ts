@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Prisma, Run, RunColumns, Stack } from '@gantry/db';
+import type { LogChunkRow, Prisma, Run, RunColumns, Stack, StoredPhaseInputs } from '@gantry/db';
 import { DomainError, type RunEvent, type RunState } from '@gantry/domain';
 import type { RunPhaseName } from '@gantry/queue';
 import type { AccountScope } from '../context.ts';
@@ -22,6 +22,23 @@ export interface ClaimedPhase {
   run: Run;
   stack: Stack;
   leaseToken: string;
+  /** The stack's variables and state, read under the claim's locks. */
+  inputs: PhaseInputs;
+  /** The highest stored seq of the run's log (null: none yet): where this phase's log goes on. */
+  logMaxSeq: number | null;
+}
+
+/**
+ * The end of a phase's log, handed over by its writer (`RunLogWriter.handOver` of @gantry/logs):
+ * stored in the statement of the transition that ends the phase, instead of a transaction of its own
+ * before it. `afterCommit` (the writer publishing the chunks to live readers) runs once that
+ * transaction committed and before the transition is announced, so a viewer gets the last lines
+ * before the new state; it must not throw. If the call fails, nothing of it was stored: the caller
+ * stores the chunks itself (`LogHandOver.notStored`).
+ */
+export interface PhaseLogTail {
+  chunks: readonly LogChunkRow[];
+  afterCommit(): Promise<void>;
 }
 
 const CLAIM: Record<RunPhaseName, { from: RunState; event: RunEvent }> = {
@@ -31,9 +48,10 @@ const CLAIM: Record<RunPhaseName, { from: RunState; event: RunEvent }> = {
 };
 
 /**
- * Takes the lease on a run's phase (READY → PREPARING, or CONFIRMED → PREPARING_APPLY). Returns null
- * when the run is not waiting for this phase: the job is stale (canceled run, duplicate delivery),
- * and the worker just drops it.
+ * Takes the lease on a run's phase (READY → PREPARING, or CONFIRMED → PREPARING_APPLY), and reads
+ * in the same transaction what the phase starts from (variables, state, the log's last seq: one
+ * statement more instead of two transactions after it). Returns null when the run is not waiting
+ * for this phase: the job is stale (canceled run, duplicate delivery), and the worker just drops it.
  */
 export async function claimPhase(scope: AccountScope, runId: string, phase: RunPhaseName, worker: WorkerIdentity): Promise<ClaimedPhase | null> {
   const claim = CLAIM[phase];
@@ -68,10 +86,15 @@ export async function claimPhase(scope: AccountScope, runId: string, phase: RunP
       if (error instanceof DomainError && error.code === 'INVALID_STATE') return null;
       throw error;
     });
-    return updated ? { run: updated, stack, leaseToken } : null;
+    if (!updated) return null;
+    const { logMaxSeq, ...stored } = await tx.phaseStart(stack.id, runId);
+    return { run: updated, stack, leaseToken, stored, logMaxSeq };
   });
   effects.publish(scope);
-  return claimed;
+  if (!claimed) return null;
+  // Secrets are opened after the transaction: no lock is held for CPU work.
+  const { stored, ...rest } = claimed;
+  return { ...rest, inputs: openPhaseInputs(scope, rest.stack.id, stored) };
 }
 
 export type HeartbeatResult = { held: true } | { held: false; state: RunState | null };
@@ -168,7 +191,14 @@ export class PlanDetailsRequiredError extends DomainError {
  * APPLYING (autodeploy, read from the stack now). The archive is stored only while the plan may be
  * applied by any worker: an autodeploy run is applied by the worker that planned it, at once.
  */
-export async function recordPlan(scope: AccountScope, runId: string, leaseToken: string, outcome: PlanOutcome, actorId: string): Promise<Run> {
+export async function recordPlan(
+  scope: AccountScope,
+  runId: string,
+  leaseToken: string,
+  outcome: PlanOutcome,
+  actorId: string,
+  logTail?: PhaseLogTail,
+): Promise<Run> {
   const now = scope.services.now();
   const effects = new AfterCommit();
   const archive = outcome.archive;
@@ -215,6 +245,7 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
             planFileSha256: outcome.planFileSha256,
             ...(outcome.summary ? summaryColumns(scope, tx.accountId, runId, outcome.summary, outcome.resourceChanges ?? []) : {}),
           },
+          logChunks: logTail?.chunks ?? null,
         },
         now,
         effects,
@@ -222,6 +253,7 @@ export async function recordPlan(scope: AccountScope, runId: string, leaseToken:
     },
     { timeoutMs: 60_000 },
   );
+  await logTail?.afterCommit();
   effects.publish(scope);
   return run;
 }
@@ -268,6 +300,7 @@ export async function finishApply(
   leaseToken: string,
   result: { stackId: string; stateOut: Buffer | null },
   actorId: string,
+  logTail?: PhaseLogTail,
 ): Promise<Run> {
   const now = scope.services.now();
   const effects = new AfterCommit();
@@ -280,11 +313,12 @@ export async function finishApply(
       tx,
       runId,
       { type: 'APPLY_SUCCEEDED' },
-      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null, locked, stackState },
+      { actor: { kind: 'WORKER', id: actorId, name: `worker ${actorId}` }, leaseToken, reason: null, locked, stackState, logChunks: logTail?.chunks ?? null },
       now,
       effects,
     );
   });
+  await logTail?.afterCommit();
   effects.publish(scope);
   return run;
 }
@@ -308,7 +342,10 @@ export interface PhaseInputs {
 /** Decrypted variables and the stack's current state for a phase. */
 export async function loadPhaseInputs(scope: AccountScope, stackId: string): Promise<PhaseInputs> {
   // One statement (packages/db phase-input-statements.ts): this read is on every run's critical path.
-  const stored = await scope.db.phaseInputs(stackId);
+  return openPhaseInputs(scope, stackId, await scope.db.phaseInputs(stackId));
+}
+
+function openPhaseInputs(scope: AccountScope, stackId: string, stored: StoredPhaseInputs): PhaseInputs {
   const state = stored.state ? openStoredState(scope, stackId, stored.state) : null;
   return { variables: openRunVariables(scope, stackId, stored.variables), state: state?.bytes ?? null, stateVersion: state?.version ?? null };
 }

@@ -1,4 +1,4 @@
-import type { LockedRun, Run, RunColumns, StackQueue, StackStateRow, TenantTx } from '@gantry/db';
+import type { LockedRun, LogChunkRow, Run, RunColumns, StackQueue, StackStateRow, TenantTx } from '@gantry/db';
 import {
   DomainError,
   LOCK_HOLDING_STATES,
@@ -33,6 +33,8 @@ export interface RunEventOptions {
   locked?: Run;
   /** A state version stored in the same statement as the transition (the end of an apply). */
   stackState?: StackStateRow | null;
+  /** The phase's last log chunks, stored in the same statement as the transition that ends it. */
+  logChunks?: readonly LogChunkRow[] | null;
 }
 
 /** The worker no longer holds the run: it was reaped, stopped or handed to another worker. */
@@ -133,6 +135,7 @@ export async function applyRunEventInTx(
     // The planned workspace holds unmasked values: keep it only while the plan may still be applied.
     deleteArchive: isTerminal(to),
     stackState: options.stackState ?? null,
+    logChunks: options.logChunks ?? null,
     queueOf: releases ? STACK_QUEUE : null,
   });
   effects.stateChanged({ runId, accountId: tx.accountId, stackId: run.stackId, state: to, at: now, reason });
