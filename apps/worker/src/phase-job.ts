@@ -82,28 +82,32 @@ function accountScope(ctx: PhaseJobContext, accountId: string): Promise<AccountS
 type Resolved = { sha: string } | { error: unknown };
 
 /**
- * Resolves the branch head of a run that has no commit yet, started before the claim. `resultFor`
- * hands the answer over only if it is for the stack's repository and branch as claimed (a stack
- * edited in between is asked again).
+ * The branch head of a run that has no commit yet (a network round trip), asked as soon as the claim
+ * has locked the run and its stack, while the claim commits.
  */
-function resolveEarly(ctx: PhaseJobContext, scope: AccountScope, runId: string, timer: StepTimer) {
-  const controller = new AbortController();
-  const resolve = (repositoryUrl: string, branch: string): Promise<Resolved> =>
-    timer
-      .measure('resolve', () => ctx.services.resolveCommit({ repositoryUrl, branch, signal: controller.signal }))
+class BranchHead {
+  private readonly controller = new AbortController();
+  private asked: Promise<Resolved> | null = null;
+
+  constructor(
+    private readonly ctx: PhaseJobContext,
+    private readonly timer: StepTimer,
+  ) {}
+
+  ask(repositoryUrl: string, branch: string): void {
+    this.asked ??= this.timer
+      .measure('resolve', () => this.ctx.services.resolveCommit({ repositoryUrl, branch, signal: this.controller.signal }))
       .then(({ sha }) => ({ sha }), (error: unknown) => ({ error }));
-  const asked = scope.db.run
-    .findUnique({ where: { id: runId }, select: { commitSha: true, stack: { select: { repositoryUrl: true, branch: true } } } })
-    .then((row) => (row && !row.commitSha ? { ...row.stack, result: resolve(row.stack.repositoryUrl, row.stack.branch) } : null))
-    .catch(() => null);
-  return {
-    stop: () => controller.abort(),
-    async resultFor(stack: { repositoryUrl: string; branch: string }): Promise<Resolved> {
-      const early = await asked;
-      if (early && early.repositoryUrl === stack.repositoryUrl && early.branch === stack.branch) return early.result;
-      return resolve(stack.repositoryUrl, stack.branch);
-    },
-  };
+  }
+
+  /** The answer, if it was asked. */
+  get result(): Promise<Resolved> | null {
+    return this.asked;
+  }
+
+  stop(): void {
+    this.controller.abort();
+  }
 }
 
 /**
@@ -153,20 +157,28 @@ function addTimings(timer: StepTimer, prefix: string, timings: PhaseTimings): vo
 export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promise<PhaseJobOutcome> {
   const timer = new StepTimer();
   const scope = await timer.measure('scope', () => accountScope(ctx, job.accountId));
-  // A plan without a commit needs the head of its branch (a network round trip): asked while the
-  // phase is claimed and opened.
-  const early = job.phase === 'plan' ? resolveEarly(ctx, scope, job.runId, timer) : null;
-  const claimed = await timer.measure('claim', () => claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }));
+  // A plan without a commit needs the head of its branch: asked as soon as the claim has the run and
+  // its stack locked (their repository and branch as claimed), while the claim commits.
+  const branchHead = job.phase === 'plan' ? new BranchHead(ctx, timer) : null;
+  const onLocked = ({ run, stack }: { run: { commitSha: string | null }; stack: { repositoryUrl: string; branch: string } }) => {
+    if (!run.commitSha) branchHead?.ask(stack.repositoryUrl, stack.branch);
+  };
+  const claimed = await timer
+    .measure('claim', () => claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }, { onLocked }))
+    .catch((error: unknown) => {
+      branchHead?.stop();
+      throw error;
+    });
   if (!claimed) {
-    early?.stop();
+    branchHead?.stop();
     return { summary: 'stale job (run not waiting for this phase)', timings: timer.snapshot() };
   }
   const { run, stack, leaseToken, inputs } = claimed;
-  const resolving = run.commitSha || job.phase !== 'plan' ? null : early!.resultFor(stack);
-  if (!resolving) early?.stop();
+  const resolving = run.commitSha ? null : (branchHead?.result ?? null);
+  if (!resolving) branchHead?.stop();
 
   const session = await timer.measure('open', () => PhaseSession.open(ctx, scope, run.id, leaseToken, run.state, claimed.logMaxSeq));
-  session.abort.signal.addEventListener('abort', () => early?.stop(), { once: true });
+  session.abort.signal.addEventListener('abort', () => branchHead?.stop(), { once: true });
   const step = (event: RunEvent, update?: Parameters<typeof advance>[4]['update']) =>
     timer.measure(`transition.${event.type}`, () =>
       advance(scope, run.id, leaseToken, event, { actorId: ctx.workerId, stackId: stack.id, ...(update ? { update } : {}) }),

@@ -78,6 +78,22 @@ describe('run lifecycle (core, no worker)', () => {
     await settleCommitPins();
   });
 
+  it('a claim tells onLocked the locked run and stack before it commits; a stale claim does not', async () => {
+    const stack = await newStack('lifecycle-on-locked');
+    const ref = await triggerRun(scope, { stackId: stack.id });
+    const seen: Array<{ runId: string; state: string; repositoryUrl: string; branch: string }> = [];
+    const claimed = await claimPhase(scope, ref.id, 'plan', worker, {
+      // The rows as locked, before the claim's transition is written.
+      onLocked: ({ run, stack: locked }) => seen.push({ runId: run.id, state: run.state, repositoryUrl: locked.repositoryUrl, branch: locked.branch }),
+    });
+    expect(claimed?.run.state).toBe('PREPARING');
+    expect(seen).toEqual([{ runId: ref.id, state: 'READY', repositoryUrl: repo.url, branch: 'main' }]);
+    let calls = 0;
+    expect(await claimPhase(scope, ref.id, 'plan', worker, { onLocked: () => calls++ })).toBeNull();
+    expect(calls).toBe(0);
+    await settleCommitPins();
+  });
+
   it('trigger records the timeline and enqueues the plan in the same transaction; the branch head is pinned after it', async () => {
     const stack = await newStack('lifecycle-a');
     const ref = await triggerRun(scope, { stackId: stack.id });

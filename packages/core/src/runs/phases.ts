@@ -53,7 +53,20 @@ const CLAIM: Record<RunPhaseName, { from: RunState; event: RunEvent }> = {
  * statement more instead of two transactions after it). Returns null when the run is not waiting
  * for this phase: the job is stale (canceled run, duplicate delivery), and the worker just drops it.
  */
-export async function claimPhase(scope: AccountScope, runId: string, phase: RunPhaseName, worker: WorkerIdentity): Promise<ClaimedPhase | null> {
+export async function claimPhase(
+  scope: AccountScope,
+  runId: string,
+  phase: RunPhaseName,
+  worker: WorkerIdentity,
+  options: {
+    /**
+     * Called once the run and its stack are locked and the run waits for this phase, before the claim
+     * commits: to start work that needs them (resolving the branch head) a few round trips earlier.
+     * The claim may still fail after it. Must not throw.
+     */
+    onLocked?: (locked: { run: Run; stack: Stack }) => void;
+  } = {},
+): Promise<ClaimedPhase | null> {
   const claim = CLAIM[phase];
   const leaseToken = randomUUID();
   const now = scope.services.now();
@@ -63,6 +76,7 @@ export async function claimPhase(scope: AccountScope, runId: string, phase: RunP
     const locked = await tx.lockRunAndStack(runId);
     if (!locked || locked.run.state !== claim.from) return null;
     const { run, stack } = locked;
+    options.onLocked?.(locked);
     const updated = await applyRunEventInTx(
       tx,
       runId,
