@@ -9,7 +9,6 @@ import {
   heartbeat,
   recordPlan,
   recordPlanSummary,
-  settleCommitPins,
   triggerRun,
   type AccountScope,
 } from '@gantry/core';
@@ -68,7 +67,7 @@ export async function profileDatabaseHotPath(scope: AccountScope, repositoryUrl:
       const operations: Operation[] = [
         { name: 'trigger', run: async () => (runId = (await triggerRun(scope, { stackId: stack.id })).id) },
         // The trigger pins the run to the branch head in the background (ls-remote, then an update).
-        { name: 'commit pin (after trigger)', run: () => settleCommitPins() },
+        { name: 'commit pin (after trigger)', run: () => scope.services.commitPins.settle() },
         {
           name: 'claim (+ variables, state, log seq)',
           run: async () => {

@@ -18,6 +18,7 @@ import { createTestDatabase, withTenantSession } from '@gantry/db/testing';
 import { randomBytes } from 'node:crypto';
 import type { AccountScope } from '../src/context.ts';
 import { SecretBox } from '../src/crypto/secret-box.ts';
+import { CommitPins } from '../src/runs/pin-commit.ts';
 import { NO_EVENTS } from '../src/context.ts';
 import { listStacks } from '../src/stacks/stacks.ts';
 import { getRun } from '../src/runs/queries.ts';
@@ -80,7 +81,7 @@ async function main() {
     const legacyForAccount = await loadLegacyForAccount();
     const { account, runId } = await seed(prisma, 'bench-a');
     await seed(prisma, 'bench-b');
-    const services = { secretBox: new SecretBox(randomBytes(32)), events: NO_EVENTS, resolveCommit: async () => ({ sha: '', message: '' }), commitPinDelayMs: 0, now: () => new Date() };
+    const services = { secretBox: new SecretBox(randomBytes(32)), events: NO_EVENTS, resolveCommit: async () => ({ sha: '', message: '' }), commitPinDelayMs: 0, commitPins: new CommitPins(), now: () => new Date() };
     const scopeOver = (db: TenantDb): AccountScope => ({
       db,
       account: { id: account.id, slug: account.slug, name: account.name },

@@ -1,6 +1,7 @@
 import type { TenantDb } from '@gantry/db';
 import type { RunState } from '@gantry/domain';
 import type { SecretBox } from './crypto/secret-box.ts';
+import type { CommitPins } from './runs/pin-commit.ts';
 
 /** Who does something: shown in timelines and audit entries. */
 export type Actor =
@@ -50,6 +51,8 @@ export interface ScopeServices {
    * pins it to its branch head itself (pin-commit.ts). A run that waits in QUEUED is pinned at once.
    */
   readonly commitPinDelayMs: number;
+  /** The commit pins these services started (closing the services drops them). */
+  readonly commitPins: CommitPins;
   readonly now: () => Date;
 }
 

@@ -94,7 +94,7 @@ export {
   type RunVariable,
 } from './env/variables.ts';
 export { triggerRun, confirmRun, discardRun, stopRun, retryRun, triggerRunInput, type RunRef } from './runs/commands.ts';
-export { DEFAULT_COMMIT_PIN_DELAY_MS, settleCommitPins } from './runs/pin-commit.ts';
+export { CommitPins, DEFAULT_COMMIT_PIN_DELAY_MS } from './runs/pin-commit.ts';
 export {
   listRuns,
   getRun,

@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import { loadBaseConfig } from '@gantry/config';
 import { NO_EVENTS, type AccountScope, type Actor, type CommitResolver, type RunEventsPublisher, type ScopeServices } from './context.ts';
 import { SecretBox } from './crypto/secret-box.ts';
-import { cancelCommitPins, DEFAULT_COMMIT_PIN_DELAY_MS } from './runs/pin-commit.ts';
+import { CommitPins, DEFAULT_COMMIT_PIN_DELAY_MS } from './runs/pin-commit.ts';
 
 /**
  * What a process (web or worker) holds once: the raw database client (system use-cases only),
@@ -62,6 +62,7 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
     redis = createRedis(options.redisUrl, 'worker');
     redis.on('error', () => {});
   }
+  const commitPins = new CommitPins();
   return {
     prisma,
     redis,
@@ -69,11 +70,12 @@ export function createCoreServices(options: CoreServicesOptions): CoreServices {
     events: redis ? redisEvents(redis) : NO_EVENTS,
     resolveCommit: options.resolveCommit ?? resolveCommitWithGit,
     commitPinDelayMs: options.commitPinDelayMs ?? DEFAULT_COMMIT_PIN_DELAY_MS,
+    commitPins,
     now: options.now ?? (() => new Date()),
     async close() {
       // A commit pin started by a trigger holds a tenant handle on this client: drop those still
       // waiting, let the others end before the pool does (each is bounded by its own time limit).
-      await cancelCommitPins();
+      await commitPins.cancel();
       redis?.disconnect();
       await prisma.$disconnect();
     },
@@ -103,6 +105,7 @@ export function scopeServices(services: CoreServices): ScopeServices {
     events: services.events,
     resolveCommit: services.resolveCommit,
     commitPinDelayMs: services.commitPinDelayMs,
+    commitPins: services.commitPins,
     now: services.now,
   };
 }

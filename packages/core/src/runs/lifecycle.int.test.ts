@@ -10,8 +10,8 @@ import { loadCurrentState, storeState } from '../state/stack-state.ts';
 import { setVariable } from '../env/variables.ts';
 import { createLogChunkStore } from '../logs/log-chunk-store.ts';
 import { getRun, listRuns } from './queries.ts';
-import { cancelCommitPins, settleCommitPins } from './pin-commit.ts';
 import { reapExpiredLeases } from './reaper.ts';
+import { CommitPins } from './pin-commit.ts';
 
 let t: TestServices;
 let repo: GitRepoFixture;
@@ -75,7 +75,7 @@ describe('run lifecycle (core, no worker)', () => {
     const apply = await claimPhase(scope, ref.id, 'apply', worker);
     expect(apply?.logMaxSeq).toBe(2);
     expect(apply?.inputs.variables.map((v) => v.name)).toEqual(['API_TOKEN', 'TF_VAR_region']);
-    await settleCommitPins();
+    await scope.services.commitPins.settle();
   });
 
   it('a claim tells onLocked the locked run and stack before it commits; a stale claim does not', async () => {
@@ -91,7 +91,7 @@ describe('run lifecycle (core, no worker)', () => {
     let calls = 0;
     expect(await claimPhase(scope, ref.id, 'plan', worker, { onLocked: () => calls++ })).toBeNull();
     expect(calls).toBe(0);
-    await settleCommitPins();
+    await scope.services.commitPins.settle();
   });
 
   it('trigger records the timeline and enqueues the plan in the same transaction; the branch head is pinned after it', async () => {
@@ -100,7 +100,7 @@ describe('run lifecycle (core, no worker)', () => {
     expect(ref.state).toBe('READY');
     // No git in the request: the trigger's process looks the branch head up once the run is
     // committed, and pins the run to it (the message comes from the worker's checkout).
-    await settleCommitPins();
+    await scope.services.commitPins.settle();
     const run = await getRun(scope, ref.id);
     expect(run.commitSha).toBe(repo.sha);
     expect(run.commitMessage).toBeNull();
@@ -342,7 +342,7 @@ describe('run lifecycle (core, no worker)', () => {
     const stack = await createStack(scope, { name: 'lifecycle-unreachable', repositoryUrl: '/nonexistent/repo', branch: 'main' });
     const ref = await triggerRun(scope, { stackId: stack.id });
     expect(ref.state).toBe('READY');
-    await settleCommitPins();
+    await scope.services.commitPins.settle();
     expect((await getRun(scope, ref.id)).commitSha).toBeNull();
   });
 
@@ -362,7 +362,7 @@ describe('run lifecycle (core, no worker)', () => {
     expect(asked).toBe(1); // the trigger returned while the lookup waits
     await t.services.prisma.run.update({ where: { id: ref.id }, data: { commitSha: 'a'.repeat(40) } });
     release();
-    await settleCommitPins();
+    await scope.services.commitPins.settle();
     expect((await getRun(scope, ref.id)).commitSha).toBe('a'.repeat(40));
   });
 
@@ -387,7 +387,7 @@ describe('run lifecycle (core, no worker)', () => {
       const ref = await triggerRun(delayed, { stackId: stack.id });
       expect(ref.state).toBe('READY');
       expect(await claimPhase(scope, ref.id, 'plan', worker)).not.toBeNull();
-      await settleCommitPins();
+      await scope.services.commitPins.settle();
       expect(lookups).toEqual([]);
       expect((await getRun(scope, ref.id)).commitSha).toBeNull(); // the worker records what it checks out
     });
@@ -399,7 +399,7 @@ describe('run lifecycle (core, no worker)', () => {
       const ref = await triggerRun(delayed, { stackId: stack.id });
       await new Promise((r) => setTimeout(r, 50));
       expect(lookups).toEqual([]); // still waiting for a worker
-      await settleCommitPins();
+      await scope.services.commitPins.settle();
       expect(Date.now() - started).toBeGreaterThanOrEqual(150);
       expect(lookups).toEqual(['main']);
       expect((await getRun(scope, ref.id)).commitSha).toBe(repo.sha);
@@ -409,11 +409,11 @@ describe('run lifecycle (core, no worker)', () => {
       const { delayed, lookups } = delayedScope(60_000);
       const stack = await newStack('lifecycle-pin-queued');
       await triggerRun(scope, { stackId: stack.id });
-      await settleCommitPins();
+      await scope.services.commitPins.settle();
       const queued = await triggerRun(delayed, { stackId: stack.id });
       expect(queued.state).toBe('QUEUED');
       for (let i = 0; lookups.length === 0 && i < 200; i++) await new Promise((r) => setTimeout(r, 10));
-      await cancelCommitPins(); // drops nothing here: the QUEUED pin is already looking up
+      await scope.services.commitPins.cancel(); // drops nothing here: the QUEUED pin is already looking up
       expect(lookups).toEqual(['main']);
       expect((await getRun(scope, queued.id)).commitSha).toBe(repo.sha);
     });
@@ -423,10 +423,21 @@ describe('run lifecycle (core, no worker)', () => {
       const stack = await newStack('lifecycle-pin-cancel');
       const ref = await triggerRun(delayed, { stackId: stack.id });
       const started = Date.now();
-      await cancelCommitPins();
+      await scope.services.commitPins.cancel();
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(lookups).toEqual([]);
       expect((await getRun(scope, ref.id)).commitSha).toBeNull();
+    });
+
+    it('closing one set of services leaves the pins of another alone', async () => {
+      const { delayed, lookups } = delayedScope(100);
+      const other: AccountScope = { ...delayed, services: { ...delayed.services, commitPins: new CommitPins() } };
+      const stack = await newStack('lifecycle-pin-other-services');
+      const ref = await triggerRun(other, { stackId: stack.id });
+      await scope.services.commitPins.cancel();
+      await other.services.commitPins.settle();
+      expect(lookups).toEqual(['main']);
+      expect((await getRun(scope, ref.id)).commitSha).toBe(repo.sha);
     });
   });
 });

@@ -10,7 +10,7 @@ export const COMMIT_PIN_TIMEOUT_MS = 30_000;
  * it would only take CPU from the run's start (bench/run-overhead).
  */
 export const DEFAULT_COMMIT_PIN_DELAY_MS = 1_000;
-/** Lookups one process runs at once; beyond that a run is left to its worker (a burst of triggers spawns no crowd of git processes). */
+/** Lookups one set of services runs at once; beyond that a run is left to its worker (a burst of triggers spawns no crowd of git processes). */
 const MAX_PINS_IN_FLIGHT = 16;
 
 interface Pin {
@@ -19,7 +19,41 @@ interface Pin {
   cancel(): void;
 }
 
-const inFlight = new Set<Pin>();
+/**
+ * The commit pins one set of services has started (ScopeServices.commitPins): closing the services
+ * drops theirs, and only theirs.
+ */
+export class CommitPins {
+  private readonly inFlight = new Set<Pin>();
+
+  /** See pinCommitInBackground. */
+  start(scope: AccountScope, run: { id: string; state: RunState }): void {
+    if (this.inFlight.size >= MAX_PINS_IN_FLIGHT) return;
+    const canceled = new AbortController();
+    // Unreferenced: a process may end while a pin waits (its worker resolves the branch then).
+    const waited = run.state === 'READY' ? sleep(scope.services.commitPinDelayMs, undefined, { signal: canceled.signal, ref: false }) : Promise.resolve();
+    const pin: Pin = {
+      // A canceled wait rejects: the pin ends without a lookup.
+      done: waited
+        .then(() => pinCommit(scope, run.id))
+        .catch(() => undefined)
+        .finally(() => this.inFlight.delete(pin)),
+      cancel: () => canceled.abort(),
+    };
+    this.inFlight.add(pin);
+  }
+
+  /** Resolves once every pin started so far has settled, delays included (tests). */
+  async settle(): Promise<void> {
+    await Promise.all([...this.inFlight].map((pin) => pin.done));
+  }
+
+  /** Drops the pins still waiting for their delay and waits for those looking up a commit (services about to close their database client). */
+  async cancel(): Promise<void> {
+    for (const pin of this.inFlight) pin.cancel();
+    await this.settle();
+  }
+}
 
 /**
  * Pins a just-triggered run to the head of its branch as it is now, without making the trigger wait:
@@ -38,30 +72,7 @@ const inFlight = new Set<Pin>();
  * time-out, database) leaves the run as it was: its worker resolves the branch when it starts it.
  */
 export function pinCommitInBackground(scope: AccountScope, run: { id: string; state: RunState }): void {
-  if (inFlight.size >= MAX_PINS_IN_FLIGHT) return;
-  const canceled = new AbortController();
-  // Unreferenced: a process may end while a pin waits (its worker resolves the branch then).
-  const waited = run.state === 'READY' ? sleep(scope.services.commitPinDelayMs, undefined, { signal: canceled.signal, ref: false }) : Promise.resolve();
-  const pin: Pin = {
-    // A canceled wait rejects: the pin ends without a lookup.
-    done: waited
-      .then(() => pinCommit(scope, run.id))
-      .catch(() => undefined)
-      .finally(() => inFlight.delete(pin)),
-    cancel: () => canceled.abort(),
-  };
-  inFlight.add(pin);
-}
-
-/** Resolves once every pin started so far has settled, delays included (tests). */
-export async function settleCommitPins(): Promise<void> {
-  await Promise.all([...inFlight].map((pin) => pin.done));
-}
-
-/** Drops the pins still waiting for their delay and waits for those looking up a commit (a process about to close its database client). */
-export async function cancelCommitPins(): Promise<void> {
-  for (const pin of inFlight) pin.cancel();
-  await settleCommitPins();
+  scope.services.commitPins.start(scope, run);
 }
 
 async function pinCommit(scope: AccountScope, runId: string): Promise<void> {

@@ -2,7 +2,6 @@ import { DomainError } from '@gantry/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountScope } from '../context.ts';
 import { discardRun, triggerRun } from '../runs/commands.ts';
-import { settleCommitPins } from '../runs/pin-commit.ts';
 import { createTestAccount, createTestServices, type TestServices } from '../testing.ts';
 import { createStack, deleteStack, getStack, listStacks, unlockStack, updateStack } from './stacks.ts';
 
@@ -26,7 +25,7 @@ async function newStack() {
 
 /** lastRun as stacks.list and stacks.get show it (they must agree). */
 async function lastRunOf(stackId: string) {
-  await settleCommitPins(); // a trigger's background pin may record the commit between the two reads
+  await scope.services.commitPins.settle(); // a trigger's background pin may record the commit between the two reads
   const listed = (await listStacks(scope)).find((s) => s.id === stackId)?.lastRun ?? null;
   const single = (await getStack(scope, stackId)).lastRun;
   expect(single).toEqual(listed);
