@@ -174,6 +174,9 @@ try {
   if (system) {
     const gantryRatio = median(gantryMs) / median(ms(plain));
     console.log(`Gantry / plain:             ${ratio(median(gantryMs))}   ${verdict(gantryRatio, TARGET.ratio, GOAL.ratio)}`);
+    // Each Gantry run against the plain run of the same repetition (seconds apart): drift cancels out.
+    const pairedRatios = gantryMs.map((value, index) => value / plain[index]!.ms);
+    console.log(`  per repetition (Gantry ÷ the plain run beside it): median ${median(pairedRatios).toFixed(2)}x, p25 – p75 ${percentile(pairedRatios, 25).toFixed(2)} – ${percentile(pairedRatios, 75).toFixed(2)}x`);
     if (systemB) {
       const paired = gantryBMs.map((b, index) => b - gantryMs[index]!);
       console.log(`Gantry B / plain:           ${ratio(median(gantryBMs))}   (B − A per repetition: median ${fmt(median(paired))})`);

@@ -160,11 +160,14 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
   // A plan without a commit needs the head of its branch: asked as soon as the claim has the run and
   // its stack locked (their repository and branch as claimed), while the claim commits.
   const branchHead = job.phase === 'plan' ? new BranchHead(ctx, timer) : null;
-  const onLocked = ({ run, stack }: { run: { commitSha: string | null }; stack: { repositoryUrl: string; branch: string } }) => {
-    if (!run.commitSha) branchHead?.ask(stack.repositoryUrl, stack.branch);
-  };
   const claimed = await timer
-    .measure('claim', () => claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }, { onLocked }))
+    .measure('claim', () =>
+      claimPhase(scope, job.runId, job.phase, { id: ctx.workerId, leaseMs: ctx.leaseMs }, {
+        onLocked: ({ run, stack }) => {
+          if (!run.commitSha) branchHead?.ask(stack.repositoryUrl, stack.branch);
+        },
+      }),
+    )
     .catch((error: unknown) => {
       branchHead?.stop();
       throw error;
