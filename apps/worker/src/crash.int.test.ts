@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { confirmRun, getRun, setVariable, triggerRun } from '@gantry/core';
 import { blockingPlanConfig, createFifo, createGitRepoFixture, type GitRepoFixture } from '@gantry/test-support';
@@ -42,6 +42,15 @@ resource "terraform_data" "slow" {
   };
 }
 
+/** Waits until no workspace root of `pid` is left in `workDir` (another worker sweeps the dead one's); returns the interrupted applies kept. */
+async function rootSweptAway(workDir: string, pid: number): Promise<string[]> {
+  const ofPid = (name: string) => name.split('~')[2] === String(pid);
+  for (let i = 0; i < 100 && readdirSync(join(workDir, 'runs')).some(ofPid); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(readdirSync(join(workDir, 'runs')).filter(ofPid)).toEqual([]);
+  const aside = join(workDir, 'interrupted-applies');
+  return existsSync(aside) ? readdirSync(aside).filter(ofPid) : [];
+}
+
 describe('a worker killed with SIGKILL', () => {
   it('mid-plan: the run is handed to another worker within a bounded time, with the reason shown', async () => {
     const fixture = await createGitRepoFixture({ files: blockingPlanConfig() });
@@ -51,11 +60,15 @@ describe('a worker killed with SIGKILL', () => {
     const stack = await h.stack({ name: 'crash-plan', repositoryUrl: fixture.url });
     await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_block_on', value: fifo, secret: false });
 
-    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
+    // Both on one host and work directory, as two workers of one machine.
+    const workDir = join(h.tmp, 'work-crash-plan');
+    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, workDir });
     const { id } = await triggerRun(h.scope, { stackId: stack.id });
     await h.waitForState(id, 'PLANNING');
     // Another worker is up (as in production); its reaper notices the dead one's lease.
-    const survivor = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
+    const survivor = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250, workDir });
+    // The survivor leaves a live worker's workspaces alone.
+    expect(readdirSync(join(workDir, 'runs')).filter((name) => name.split('~')[2] === String(doomed.pid))).toHaveLength(1);
     leftovers.push(...(await descendantsOf(doomed.pid)));
     const killedAt = Date.now();
     await doomed.kill();
@@ -70,6 +83,8 @@ describe('a worker killed with SIGKILL', () => {
       actor: { kind: 'SYSTEM' },
       reason: expect.stringMatching(/^Worker .* lost during planning \(no heartbeat since .*\); handing the phase to another worker \(attempt 2 of 2\)$/),
     });
+    // The dead worker's plan workspace (checkout, plan inputs, state) does not stay on the disk.
+    expect(await rootSweptAway(workDir, doomed.pid)).toEqual([]);
 
     // The survivor plans it again; release both the orphaned plan and the new one.
     await h.waitForState(id, 'PLANNING');
@@ -89,7 +104,8 @@ describe('a worker killed with SIGKILL', () => {
     const stack = await h.stack({ name: 'crash-apply', repositoryUrl: fixture.url });
     await setVariable(h.scope, { stackId: stack.id, name: 'TF_VAR_marker', value: marker, secret: false });
 
-    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1 });
+    const workDir = join(h.tmp, 'work-crash-apply');
+    const doomed = await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, workDir });
     const { id } = await triggerRun(h.scope, { stackId: stack.id });
     await h.waitForState(id, 'UNCONFIRMED');
     await confirmRun(h.scope, id);
@@ -102,7 +118,7 @@ describe('a worker killed with SIGKILL', () => {
     });
     expect((await getRun(h.scope, id)).state).toBe('APPLYING');
     const queuedBehind = await triggerRun(h.scope, { stackId: stack.id });
-    await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250 });
+    await h.startWorker({ leaseMs: LEASE_MS, heartbeatMs: 1_000, concurrency: 1, reaperIntervalMs: 250, workDir });
     leftovers.push(...(await descendantsOf(doomed.pid)));
     const killedAt = Date.now();
     await doomed.kill();
@@ -112,6 +128,11 @@ describe('a worker killed with SIGKILL', () => {
     expect(failed.error).toMatch(/worker lost during apply/i);
     expect(failed.transitions.at(-1)).toMatchObject({ state: 'FAILED', actor: { kind: 'SYSTEM' } });
     expect(failed.transitions.filter((t) => t.state === 'APPLYING')).toHaveLength(1);
+    // Its workspace is kept aside for an operator: its local state may be the only record of the apply.
+    const kept = await rootSweptAway(workDir, doomed.pid);
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(workDir, 'interrupted-applies', kept[0]!, 'README.txt'), 'utf8')).toMatch(/apply was running/);
+    expect(existsSync(join(workDir, 'interrupted-applies', kept[0]!, '.gantry', 'apply-started'))).toBe(true);
 
     // Nothing re-applies it, and the next run waits for a human.
     await new Promise((r) => setTimeout(r, LEASE_MS + 1_000));

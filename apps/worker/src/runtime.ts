@@ -8,6 +8,7 @@ import { forAccount } from '@gantry/db';
 import { createJobProducer, createOutboxRelay, createRedis, parseJob, QUEUE_NAMES, type OutboxRelay } from '@gantry/queue';
 import { RepositoryCache } from '@gantry/vcs';
 import { runPhaseJob } from './phase-job.ts';
+import { createWorkspaceRoot, sweepDeadOwners } from './workspace-roots.ts';
 
 /** Exercises the claim path's queries on an account that does not exist (reads nothing, locks nothing). */
 async function warmUpDatabase(services: CoreServices): Promise<void> {
@@ -49,6 +50,14 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
   const interruption = new AbortController();
   // Commits fetched once are checked out from here by later runs of this worker.
   const repositoryCache = new RepositoryCache(join(resolve(config.workDir), 'git-cache'));
+  // Workspaces live in a directory of this process's own; dead workers' ones on this host are swept.
+  const workspaces = await createWorkspaceRoot(resolve(config.workDir));
+  const sweepWorkspaces = async () => {
+    const swept = await sweepDeadOwners(resolve(config.workDir));
+    if (swept.removed.length > 0) log(`workspaces: removed ${swept.removed.length} left by workers that died`);
+    for (const dir of swept.kept) log(`workspaces: an apply was interrupted when its worker died; its workspace (and local state) is kept in ${dir}`);
+  };
+  await sweepWorkspaces().catch((error: unknown) => log(`workspaces: ${(error as Error).message}`));
 
   const producer = createJobProducer(config.redisUrl, { prefix: config.queuePrefix });
   // Open connections and compile the hot queries now, so the first run starts as fast as the rest.
@@ -68,6 +77,7 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
     reaping = (async () => {
       try {
         for (const r of await reapExpiredLeases(services)) log(`reaper: run ${r.runId} ${r.from} → ${r.to}: ${r.reason}`);
+        await sweepWorkspaces();
         if (Date.now() - lastPurge > 3_600_000) {
           lastPurge = Date.now();
           await purgePublishedOutbox(services.prisma, 24 * 3_600_000);
@@ -94,7 +104,7 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
           workerId,
           leaseMs: config.leaseMs,
           heartbeatMs: config.heartbeatMs,
-          workDir: config.workDir,
+          workDir: workspaces.dir,
           vendorConfig: { tofuBin: config.tofuBin, terraformBin: config.terraformBin },
           repositoryCache,
           shutdown: shutdown.signal,
@@ -136,6 +146,8 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
         await reaping;
         await producer.close();
         connection.disconnect();
+        // Every phase has ended (and removed its workspace) by now.
+        await workspaces.release();
       })();
       return closing;
     },

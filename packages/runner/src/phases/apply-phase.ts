@@ -1,8 +1,9 @@
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PlanIntegrityError, RunCanceledError, RunnerError } from '../errors.ts';
 import { createSecretMasker } from '../masking/secret-masker.ts';
 import { mapStrings, maskSensitiveValues } from '../plan/summarize.ts';
-import { buildRunEnvironment, type RunVariable } from '../process/environment.ts';
+import { buildRunEnvironment, workspaceLayout, type RunVariable } from '../process/environment.ts';
 import {
   resolveVendorBinary,
   vendorCommandName,
@@ -160,6 +161,7 @@ export async function applyInWorkspace(
 
     stage = 'APPLYING';
     await enterStage(context, input, stage);
+    await writeFile(workspaceLayout(context.workspaceDir).applyStartedFile, `${new Date().toISOString()}\n`);
     try {
       await context.run(stage, 'apply', command(['apply', '-input=false', planFile]));
     } catch (error) {

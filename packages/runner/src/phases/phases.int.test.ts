@@ -187,6 +187,29 @@ describe('plan and apply', () => {
     ).rejects.toBeInstanceOf(PlanIntegrityError);
   });
 
+  it('marks the workspace before apply starts (a crashed apply’s workspace is kept for its state), not before', async () => {
+    const repo = await repoWith({
+      'main.tf': `resource "terraform_data" "check" {
+  provisioner "local-exec" {
+    command = "echo markers-$(ls \\"$HOME/..\\" | grep -c apply-started)"
+  }
+}
+`,
+    });
+    const plan = await runPlanPhase(planInput(repo, { workRoot: await freshDir('marker-plan') }));
+    // Refused before apply (the plan hash differs): the workspace kept for inspection has no marker.
+    const refusedRoot = await freshDir('marker-refused');
+    await expect(
+      runApplyPhase({ workRoot: refusedRoot, archive: plan.archive, expectedPlanSha256: 'f'.repeat(64), vendor: OPENTOFU, variables: [], log: () => {}, keepWorkspace: true }),
+    ).rejects.toBeInstanceOf(PlanIntegrityError);
+    const [refused] = await readdir(refusedRoot);
+    await expect(readFile(join(refusedRoot, refused!, '.gantry', 'apply-started'))).rejects.toThrow(/ENOENT/);
+    // Applied: the marker is there while OpenTofu applies.
+    const sink = logSink<ApplyStage>();
+    await runApplyPhase({ workRoot: await freshDir('marker-apply'), archive: plan.archive, expectedPlanSha256: plan.planFileSha256, vendor: OPENTOFU, variables: [], log: sink.log });
+    expect(sink.text('APPLYING')).toContain('markers-1');
+  });
+
   it('reports no changes for a no-op configuration', async () => {
     const repo = await repoWith(noChangesConfig());
     const result = await runPlanPhase(planInput(repo, { workRoot: await freshDir('noop') }));

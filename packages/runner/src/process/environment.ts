@@ -14,6 +14,11 @@ export interface WorkspaceLayout {
   home: string;
   tmp: string;
   cliConfigFile: string;
+  /**
+   * Written just before `apply` starts: a workspace that has it may hold the only record of what an
+   * interrupted apply changed (its local state), so it is never removed behind an operator's back.
+   */
+  applyStartedFile: string;
 }
 
 export function workspaceLayout(workspaceDir: string): WorkspaceLayout {
@@ -22,6 +27,7 @@ export function workspaceLayout(workspaceDir: string): WorkspaceLayout {
     home: join(gantryDir, 'home'),
     tmp: join(gantryDir, 'tmp'),
     cliConfigFile: join(gantryDir, 'tofurc'),
+    applyStartedFile: join(gantryDir, 'apply-started'),
   };
 }
 
