@@ -53,7 +53,7 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
   // Workspaces live in a directory of this process's own; dead workers' ones on this host are swept.
   const workspaces = await createWorkspaceRoot(resolve(config.workDir));
   const sweepWorkspaces = async () => {
-    const swept = await sweepDeadOwners(resolve(config.workDir));
+    const swept = await sweepDeadOwners(resolve(config.workDir), workspaces.dir);
     if (swept.removed.length > 0) log(`workspaces: removed ${swept.removed.length} left by workers that died`);
     for (const dir of swept.kept) log(`workspaces: an apply was interrupted when its worker died; its workspace (and local state) is kept in ${dir}`);
   };

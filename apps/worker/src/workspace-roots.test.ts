@@ -56,8 +56,11 @@ describe('workspace roots', () => {
     const dead = join(runs, name(host, boot, deadPid()));
     const plan = await workspace(dead, 'plan-1');
     await workspace(dead, 'plan-2', true);
-    const rebooted = join(runs, name(host, 'ffffffff', process.pid));
+    const rebooted = join(runs, name(host, 'ffffffff', process.ppid));
     await workspace(rebooted, 'apply-1');
+    // A root with this process's pid that is not its own: its owner had the pid before (a restarted container).
+    const samePid = join(runs, name(host, boot, process.pid));
+    await workspace(samePid, 'plan-7');
     const alive = join(runs, name(host, boot, process.ppid));
     await workspace(alive, 'plan-3');
     const otherHost = join(runs, name('elsewhere', boot, deadPid()));
@@ -66,8 +69,8 @@ describe('workspace roots', () => {
     const odd = join(runs, 'not-a-root');
     await workspace(odd, 'plan-6');
 
-    const swept = await sweepDeadOwners(work);
-    expect(swept.removed.sort()).toEqual([join(rebooted, 'apply-1'), plan].sort());
+    const swept = await sweepDeadOwners(work, self.dir);
+    expect(swept.removed.sort()).toEqual([join(rebooted, 'apply-1'), join(samePid, 'plan-7'), plan].sort());
     const aside = join(work, INTERRUPTED_APPLIES_DIR, `${basename(dead)}~plan-2`);
     expect(swept.kept).toEqual([aside]);
     // The interrupted apply keeps its state, with a note for the operator.
@@ -75,6 +78,7 @@ describe('workspace roots', () => {
     expect(await readFile(join(aside, 'README.txt'), 'utf8')).toMatch(/apply was running .* when its worker died/s);
     expect(existsSync(dead)).toBe(false);
     expect(existsSync(rebooted)).toBe(false);
+    expect(existsSync(samePid)).toBe(false);
     // A live process's root, another host's, this process's own and unknown names stay.
     expect(existsSync(join(alive, 'plan-3'))).toBe(true);
     expect(existsSync(join(otherHost, 'plan-4'))).toBe(true);
@@ -82,10 +86,11 @@ describe('workspace roots', () => {
     expect(existsSync(join(odd, 'plan-6'))).toBe(true);
 
     // Nothing left to do the second time.
-    expect(await sweepDeadOwners(work)).toEqual({ removed: [], kept: [] });
+    expect(await sweepDeadOwners(work, self.dir)).toEqual({ removed: [], kept: [] });
   });
 
   it('sweep of a work directory without roots does nothing', async () => {
-    expect(await sweepDeadOwners(await workDir())).toEqual({ removed: [], kept: [] });
+    const work = await workDir();
+    expect(await sweepDeadOwners(work, join(work, 'runs', 'mine'))).toEqual({ removed: [], kept: [] });
   });
 });

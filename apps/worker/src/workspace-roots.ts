@@ -54,11 +54,15 @@ function isAlive(pid: number): boolean {
   }
 }
 
-/** Whether the owner of a root is gone for sure (another host's roots are never judged). */
+/**
+ * Whether the owner of a root (not this process's own) is gone for sure; another host's roots are
+ * never judged. A root of this process's pid is another process's: it had the pid before this one
+ * (a restarted container starts its worker with the same pid).
+ */
 function isDead(owner: Owner, self: Owner): boolean {
   if (owner.host !== self.host) return false;
   if (owner.boot !== self.boot) return owner.boot !== 'unknown' && self.boot !== 'unknown';
-  return owner.pid !== self.pid && !isAlive(owner.pid);
+  return owner.pid === self.pid || !isAlive(owner.pid);
 }
 
 /** Creates this process's workspace root; `release` removes it (once every phase has ended). */
@@ -76,13 +80,17 @@ export interface SweepResult {
   kept: string[];
 }
 
-/** Removes (or, for interrupted applies, moves aside) the workspaces of dead workers on this host. */
-export async function sweepDeadOwners(workDir: string): Promise<SweepResult> {
+/**
+ * Removes (or, for interrupted applies, moves aside) the workspaces of dead workers on this host.
+ * `ownRoot`: this process's root (never swept).
+ */
+export async function sweepDeadOwners(workDir: string, ownRoot: string): Promise<SweepResult> {
   const result: SweepResult = { removed: [], kept: [] };
   const self = currentOwner();
   const runsDir = join(workDir, RUNS_DIR);
   const roots = await readdir(runsDir).catch(() => [] as string[]);
   for (const root of roots) {
+    if (join(runsDir, root) === ownRoot) continue;
     const owner = ownerOf(root);
     if (!owner || !isDead(owner, self)) continue;
     const rootDir = join(runsDir, root);
