@@ -115,7 +115,6 @@ export {
   failPhase,
   recordPlan,
   loadPlanArchive,
-  loadPhaseInputs,
   PlanDetailsRequiredError,
   recordPlanSummary,
   finishApply,

@@ -1,10 +1,11 @@
 import { Prisma } from './generated/prisma/client.ts';
 
 /**
- * What a worker reads before running a phase (the stack's variables and its current state), in one
- * statement of constant text instead of two Prisma reads in two tenant transactions (six round trips
- * and the Prisma client's JavaScript for each, on the critical path of every run). Like
- * run-statements.ts, it names the account in its filters and runs in a tenant transaction.
+ * What a worker reads as it claims a phase (the stack's variables and its current state, and where
+ * the run's log goes on), in one statement of constant text within the claim's transaction instead
+ * of Prisma reads in transactions of their own (round trips and the Prisma client's JavaScript for
+ * each, on the critical path of every run). Like run-statements.ts, it names the account in its
+ * filters and runs in a tenant transaction.
  */
 
 /** A stack variable as stored (a secret's value is encrypted: the caller opens it). */
@@ -35,22 +36,18 @@ export interface StoredPhaseStart extends StoredPhaseInputs {
 }
 
 /**
- * The stack's variables (kind 'v', by name) and its newest state version (kind 's', at most one row);
- * given a run, also the highest stored seq of its log (kind 'l', one row: a log writer starting a
- * phase continues from there).
+ * The stack's variables (kind 'v', by name), its newest state version (kind 's', at most one row)
+ * and the highest stored seq of the run's log (kind 'l', one row: the phase's log writer continues
+ * from there).
  */
-export function phaseInputsStatement(accountId: string, stackId: string, logOfRunId: string | null = null): Prisma.Sql {
-  const log =
-    logOfRunId === null
-      ? Prisma.empty
-      : Prisma.sql`
-    UNION ALL
-    SELECT 'l', NULL, NULL, NULL, NULL, max("seq"), NULL FROM "LogChunk" WHERE "runId" = ${logOfRunId} AND "accountId" = ${accountId}`;
+export function phaseInputsStatement(accountId: string, stackId: string, runId: string): Prisma.Sql {
   return Prisma.sql`SELECT 'v' AS "kind", "name", "secret", "value", "ciphertext", NULL::integer AS "version", NULL::text AS "sha256"
       FROM "EnvironmentVariable" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId}
     UNION ALL
     (SELECT 's', NULL, NULL, NULL, "ciphertext", "version", "sha256"
-      FROM "StackState" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId} ORDER BY "version" DESC LIMIT 1)${log}
+      FROM "StackState" WHERE "stackId" = ${stackId} AND "accountId" = ${accountId} ORDER BY "version" DESC LIMIT 1)
+    UNION ALL
+    SELECT 'l', NULL, NULL, NULL, NULL, max("seq"), NULL FROM "LogChunk" WHERE "runId" = ${runId} AND "accountId" = ${accountId}
     ORDER BY "kind" DESC, "name"`;
 }
 

@@ -368,7 +368,11 @@ describe('phase inputs statement', () => {
   it('reads the variables by name and the newest state version; row-level security alone keeps it inside the account', async () => {
     const stack = await prisma.stack.create({ data: { accountId: a.accountId, spaceId: a.spaceId, name: 'inputs', repositoryUrl: '/srv/repo', branch: 'main' } });
     const db = forAccount(prisma, a.accountId);
-    expect(await db.phaseInputs(stack.id)).toEqual({ variables: [], state: null });
+    const inputsOf = async (handle: typeof db) => {
+      const { variables, state } = await handle.transaction((tx) => tx.phaseStart(stack.id, a.runId));
+      return { variables, state };
+    };
+    expect(await inputsOf(db)).toEqual({ variables: [], state: null });
     const scoped = { accountId: a.accountId, stackId: stack.id };
     await prisma.environmentVariable.createMany({
       data: [
@@ -379,7 +383,7 @@ describe('phase inputs statement', () => {
     });
     for (const version of [1, 3, 2])
       await prisma.stackState.create({ data: { ...scoped, version, ciphertext: new Uint8Array([version, 9]), sha256: `sha-${version}`, sizeBytes: 2 } });
-    const inputs = await db.phaseInputs(stack.id);
+    const inputs = await inputsOf(db);
     expect(inputs.variables.map((v) => ({ ...v, ciphertext: v.ciphertext && [...v.ciphertext] }))).toEqual([
       { name: 'ALPHA', secret: true, value: null, ciphertext: [1, 2, 3] },
       { name: 'MID', secret: false, value: 'm', ciphertext: null },
@@ -387,8 +391,10 @@ describe('phase inputs statement', () => {
     ]);
     expect({ ...inputs.state, ciphertext: [...inputs.state!.ciphertext] }).toEqual({ version: 3, ciphertext: [3, 9], sha256: 'sha-3' });
     // Another account: nothing through its handle, nothing by row-level security alone.
-    expect(await forAccount(prisma, b.accountId).phaseInputs(stack.id)).toEqual({ variables: [], state: null });
-    expect(await withTenantSession(prisma, b.accountId, (tx) => tx.$queryRaw(phaseInputsStatement(a.accountId, stack.id)))).toEqual([]);
+    expect(await inputsOf(forAccount(prisma, b.accountId))).toEqual({ variables: [], state: null });
+    expect(await withTenantSession(prisma, b.accountId, (tx) => tx.$queryRaw(phaseInputsStatement(a.accountId, stack.id, a.runId)))).toEqual([
+      { kind: 'l', name: null, secret: null, value: null, ciphertext: null, version: null, sha256: null },
+    ]);
   });
 
   it('in a transaction, phaseStart adds the run log’s highest seq; another account reads none of it', async () => {

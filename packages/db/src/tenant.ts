@@ -15,7 +15,7 @@ import {
   type StackQueueFilter,
 } from './run-statements.ts';
 import { appendLogChunksStatement, logMaxSeqStatement, type LogChunkRow } from './log-statements.ts';
-import { phaseInputsFromRows, phaseInputsStatement, type StoredPhaseInputs, type StoredPhaseStart } from './phase-input-statements.ts';
+import { phaseInputsFromRows, phaseInputsStatement, type StoredPhaseStart } from './phase-input-statements.ts';
 import { withTenantBegin } from './statements.ts';
 import { tenantSessionSql } from './tenant-session.ts';
 
@@ -273,8 +273,6 @@ export interface TenantDb extends TenantModels {
   appendLogChunks(runId: string, chunks: readonly LogChunkRow[]): Promise<void>;
   /** The highest stored seq of a run's log, null when none is stored (one statement). */
   logMaxSeq(runId: string): Promise<number | null>;
-  /** The stack's variables and newest state version, as stored (encrypted), in one statement. */
-  phaseInputs(stackId: string): Promise<StoredPhaseInputs>;
   /** An interactive transaction, scoped like the handle (read committed; timeout in ms). */
   transaction<T>(fn: (tx: TenantTx) => Promise<T>, options?: { timeoutMs?: number }): Promise<T>;
 }
@@ -340,11 +338,6 @@ export function forAccount(prisma: PrismaClient, accountId: string): TenantDb {
     async logMaxSeq(runId) {
       const rows = await standaloneStatement((tx) => tx.$queryRaw<{ maxSeq: number | null }[]>(logMaxSeqStatement(accountId, runId)));
       return rows[0]?.maxSeq ?? null;
-    },
-    async phaseInputs(stackId) {
-      const rows = await standaloneStatement((tx) => tx.$queryRaw<Record<string, unknown>[]>(phaseInputsStatement(accountId, stackId)));
-      const { variables, state } = phaseInputsFromRows(rows);
-      return { variables, state };
     },
     transaction(fn, options) {
       return withTenantBegin(accountId, (begin) => inTransaction.$transaction(

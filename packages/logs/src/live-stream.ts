@@ -77,13 +77,6 @@ function addChunks(pipeline: ReturnType<Redis['pipeline']>, key: string, chunks:
   }
 }
 
-/** Shortens the stream's TTL once a writer is done with it and tells readers it closed. */
-export async function publishWriterClosed(redis: Redis, runId: string, lastSeq: number, ttlSeconds = LOG_STREAM_CLOSED_TTL_SECONDS): Promise<void> {
-  const notice: LogStoredNotice = { type: 'log', runId, lastSeq, closed: true };
-  const results = await redis.multi().expire(runLogStreamKey(runId), ttlSeconds).publish(runEventsChannel(runId), JSON.stringify(notice)).exec();
-  if (results === null) throw new Error('Redis transaction was discarded');
-}
-
 /**
  * Reads up to `count` chunks with seq > afterSeq from the run's stream, ascending. Entries that do
  * not have the expected shape are skipped (the stream is a cache; the store has the truth).

@@ -20,7 +20,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { sleep, withTimeout } from './async-utils.ts';
 import { cutIntoChunks, MAX_CHUNK_BYTES, utf8ByteLength } from './chunking.ts';
-import { publishFinalChunks, publishStoredChunks, publishWriterClosed } from './live-stream.ts';
+import { publishFinalChunks, publishStoredChunks } from './live-stream.ts';
 import { entityIdSchema, parseOrThrow, runStateSchema } from './schemas.ts';
 import type { LogChunk, LogChunkStore } from './types.ts';
 
@@ -273,15 +273,8 @@ class BufferedRunLogWriter implements RunLogWriter {
       if (this.timer) clearTimeout(this.timer);
       this.timer = null;
       await this.requestFlush(true).catch(() => undefined);
-      if (!this.failure && this.redis && this.redis.status === 'ready') {
-        await withTimeout(
-          publishWriterClosed(this.redis, this.runId, this.lastStoredSeq ?? -1, this.options.closedStreamTtlSeconds),
-          this.redisTimeoutMs,
-          `Redis did not answer within ${this.redisTimeoutMs} ms`,
-        ).catch(
-          (error: unknown) => this.options.onError?.(error, 'publish'),
-        );
-      }
+      // Everything is published already: only the close is left to announce.
+      if (!this.failure) await this.publishFinal([]);
     } else {
       await this.tail;
     }

@@ -354,11 +354,6 @@ export interface PhaseInputs {
 }
 
 /** Decrypted variables and the stack's current state for a phase. */
-export async function loadPhaseInputs(scope: AccountScope, stackId: string): Promise<PhaseInputs> {
-  // One statement (packages/db phase-input-statements.ts): this read is on every run's critical path.
-  return openPhaseInputs(scope, stackId, await scope.db.phaseInputs(stackId));
-}
-
 function openPhaseInputs(scope: AccountScope, stackId: string, stored: StoredPhaseInputs): PhaseInputs {
   const state = stored.state ? openStoredState(scope, stackId, stored.state) : null;
   return { variables: openRunVariables(scope, stackId, stored.variables), state: state?.bytes ?? null, stateVersion: state?.version ?? null };
