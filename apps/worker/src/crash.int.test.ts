@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { confirmRun, getRun, setVariable, triggerRun } from '@gantry/core';
 import { blockingPlanConfig, createFifo, createGitRepoFixture, type GitRepoFixture } from '@gantry/test-support';
@@ -133,6 +134,11 @@ describe('a worker killed with SIGKILL', () => {
     expect(kept).toHaveLength(1);
     expect(readFileSync(join(workDir, 'interrupted-applies', kept[0]!, 'README.txt'), 'utf8')).toMatch(/apply was running/);
     expect(existsSync(join(workDir, 'interrupted-applies', kept[0]!, '.gantry', 'apply-started'))).toBe(true);
+    // ...and the run's own log says where.
+    const logText = async () =>
+      (await h.t.services.prisma.logChunk.findMany({ where: { runId: id }, orderBy: { seq: 'asc' } })).map((chunk) => chunk.text).join('');
+    for (let i = 0; i < 50 && !(await logText()).includes('Its workspace is kept'); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await logText()).toContain(`Its workspace is kept on host ${hostname()} in ${join(workDir, 'interrupted-applies', kept[0]!)}`);
 
     // Nothing re-applies it, and the next run waits for a human.
     await new Promise((r) => setTimeout(r, LEASE_MS + 1_000));

@@ -369,6 +369,8 @@ async function applyPhase(
     },
     signal: session.abort.signal,
     vendorConfig: ctx.vendorConfig,
+    // Whose apply it is, should this worker die during it (workspace-roots.ts tells the run).
+    applyLabel: { accountId: scope.account.id, runId },
   };
   let result: ApplyPhaseResult;
   try {

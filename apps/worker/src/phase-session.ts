@@ -2,7 +2,8 @@ import { createLogChunkStore, heartbeat, LeaseLostError, type AccountScope, type
 import type { RunState } from '@gantry/domain';
 import { createRunLogWriter, type RunLogWriter } from '@gantry/logs';
 
-const GANTRY_PREFIX = '\u001b[1;36m[gantry]\u001b[0m ';
+/** How Gantry's own lines in a run's log begin. */
+export const GANTRY_PREFIX = '\u001b[1;36m[gantry]\u001b[0m ';
 /**
  * How long output waits before it is stored and published (unless a chunk fills first). Each flush is
  * a database transaction and a Redis publish, CPU that OpenTofu on the same cores does not get: at the

@@ -3,11 +3,13 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Worker, type Job } from 'bullmq';
 import type { WorkerConfig } from '@gantry/config';
-import { createOutboxSource, purgePublishedOutbox, reapExpiredLeases, type CoreServices } from '@gantry/core';
+import { createLogChunkStore, createOutboxSource, purgePublishedOutbox, reapExpiredLeases, systemScope, type CoreServices } from '@gantry/core';
+import { createRunLogWriter } from '@gantry/logs';
 import { forAccount } from '@gantry/db';
 import { createJobProducer, createOutboxRelay, createRedis, parseJob, QUEUE_NAMES, type OutboxRelay } from '@gantry/queue';
 import { RepositoryCache } from '@gantry/vcs';
 import { runPhaseJob } from './phase-job.ts';
+import { GANTRY_PREFIX } from './phase-session.ts';
 import { createWorkspaceRoot, sweepDeadOwners } from './workspace-roots.ts';
 
 /** Exercises the claim path's queries on an account that does not exist (reads nothing, locks nothing). */
@@ -55,7 +57,10 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
   const sweepWorkspaces = async () => {
     const swept = await sweepDeadOwners(resolve(config.workDir), workspaces.dir);
     if (swept.removed.length > 0) log(`workspaces: removed ${swept.removed.length} left by workers that died`);
-    for (const dir of swept.kept) log(`workspaces: an apply was interrupted when its worker died; its workspace (and local state) is kept in ${dir}`);
+    for (const kept of swept.kept) {
+      log(`workspaces: an apply was interrupted when its worker died; its workspace (and local state) is kept in ${kept.dir}`);
+      await tellRunWhereItsWorkspaceIs(services, workerId, kept).catch((error: unknown) => log(`workspaces: ${(error as Error).message}`));
+    }
   };
   await sweepWorkspaces().catch((error: unknown) => log(`workspaces: ${(error as Error).message}`));
 
@@ -155,4 +160,18 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
       interruption.abort();
     },
   };
+}
+
+/** A line in the interrupted apply's own log: where its workspace (and maybe its state) is kept. */
+async function tellRunWhereItsWorkspaceIs(services: CoreServices, workerId: string, kept: { dir: string; label: Record<string, string> }): Promise<void> {
+  const { accountId, runId } = kept.label;
+  if (!accountId || !runId) return;
+  const scope = await systemScope(services, accountId, { kind: 'WORKER', id: workerId, name: `worker ${workerId}` });
+  const writer = await createRunLogWriter({ redis: services.redis, store: createLogChunkStore(scope.db), runId, state: 'APPLYING' });
+  await writer.write(
+    `${GANTRY_PREFIX}The worker running this apply died. Its workspace is kept on host ${hostname()} in ${kept.dir}: ` +
+      'if the configuration keeps its state locally, that state may hold what the apply changed. Compare it with the ' +
+      'stack before unlocking the stack, then delete the directory (it holds this run\'s secrets).\n',
+  );
+  await writer.close();
 }

@@ -22,7 +22,7 @@ async function workspace(root: string, name: string, applied = false): Promise<s
   const dir = join(root, name);
   await mkdir(join(dir, '.gantry', 'home'), { recursive: true });
   await writeFile(join(dir, 'terraform.tfstate'), '{"serial": 3}');
-  if (applied) await writeFile(join(dir, '.gantry', 'apply-started'), 'now\n');
+  if (applied) await writeFile(join(dir, '.gantry', 'apply-started'), `${JSON.stringify({ accountId: 'acc1', runId: 'run1', startedAt: 'now' })}\n`);
   return dir;
 }
 
@@ -72,7 +72,7 @@ describe('workspace roots', () => {
     const swept = await sweepDeadOwners(work, self.dir);
     expect(swept.removed.sort()).toEqual([join(rebooted, 'apply-1'), join(samePid, 'plan-7'), plan].sort());
     const aside = join(work, INTERRUPTED_APPLIES_DIR, `${basename(dead)}~plan-2`);
-    expect(swept.kept).toEqual([aside]);
+    expect(swept.kept).toEqual([{ dir: aside, label: { accountId: 'acc1', runId: 'run1', startedAt: 'now' } }]);
     // The interrupted apply keeps its state, with a note for the operator.
     expect(await readFile(join(aside, 'terraform.tfstate'), 'utf8')).toBe('{"serial": 3}');
     expect(await readFile(join(aside, 'README.txt'), 'utf8')).toMatch(/apply was running .* when its worker died/s);

@@ -76,8 +76,8 @@ export async function createWorkspaceRoot(workDir: string): Promise<{ dir: strin
 export interface SweepResult {
   /** Workspaces removed. */
   removed: string[];
-  /** Workspaces of interrupted applies, moved aside (their new paths). */
-  kept: string[];
+  /** Workspaces of interrupted applies, moved aside: their new paths and whose apply it was (the marker's label). */
+  kept: Array<{ dir: string; label: Record<string, string> }>;
 }
 
 /**
@@ -97,8 +97,11 @@ export async function sweepDeadOwners(workDir: string, ownRoot: string): Promise
     for (const workspace of await readdir(rootDir).catch(() => [] as string[])) {
       const dir = join(rootDir, workspace);
       try {
-        if (existsSync(workspaceLayout(dir).applyStartedFile)) result.kept.push(await moveAside(workDir, dir, `${root}${SEPARATOR}${workspace}`));
-        else {
+        const marker = workspaceLayout(dir).applyStartedFile;
+        if (existsSync(marker)) {
+          const label = readLabel(marker);
+          result.kept.push({ dir: await moveAside(workDir, dir, `${root}${SEPARATOR}${workspace}`), label });
+        } else {
           await rm(dir, { recursive: true, force: true });
           result.removed.push(dir);
         }
@@ -111,6 +114,17 @@ export async function sweepDeadOwners(workDir: string, ownRoot: string): Promise
     await rmdir(rootDir).catch(() => undefined);
   }
   return result;
+}
+
+/** The marker's string fields (whose apply it was); empty when it is not JSON (nothing else depends on it). */
+function readLabel(marker: string): Record<string, string> {
+  try {
+    const parsed = JSON.parse(readFileSync(marker, 'utf8')) as unknown;
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    return Object.fromEntries(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    return {};
+  }
 }
 
 async function moveAside(workDir: string, dir: string, name: string): Promise<string> {

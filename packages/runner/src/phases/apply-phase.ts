@@ -45,6 +45,8 @@ export interface ApplyPhaseInput {
   killGraceMs?: number;
   keepWorkspace?: boolean;
   vendorConfig?: VendorBinaryConfig;
+  /** Written (as JSON, with the time) into the workspace's apply-started marker: whose apply it is. */
+  applyLabel?: Record<string, string>;
 }
 
 export interface StackOutput {
@@ -161,7 +163,7 @@ export async function applyInWorkspace(
 
     stage = 'APPLYING';
     await enterStage(context, input, stage);
-    await writeFile(workspaceLayout(context.workspaceDir).applyStartedFile, `${new Date().toISOString()}\n`);
+    await writeFile(workspaceLayout(context.workspaceDir).applyStartedFile, `${JSON.stringify({ ...input.applyLabel, startedAt: new Date().toISOString() })}\n`);
     try {
       await context.run(stage, 'apply', command(['apply', '-input=false', planFile]));
     } catch (error) {
