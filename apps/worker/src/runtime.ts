@@ -50,12 +50,13 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
   const workerId = config.workerId ?? `${hostname()}:${process.pid}:${randomBytes(2).toString('hex')}`;
   const shutdown = new AbortController();
   const interruption = new AbortController();
+  const workDir = resolve(config.workDir);
   // Commits fetched once are checked out from here by later runs of this worker.
-  const repositoryCache = new RepositoryCache(join(resolve(config.workDir), 'git-cache'));
+  const repositoryCache = new RepositoryCache(join(workDir, 'git-cache'));
   // Workspaces live in a directory of this process's own; dead workers' ones on this host are swept.
-  const workspaces = await createWorkspaceRoot(resolve(config.workDir));
+  const workspaces = await createWorkspaceRoot(workDir);
   const sweepWorkspaces = async () => {
-    const swept = await sweepDeadOwners(resolve(config.workDir), workspaces.dir);
+    const swept = await sweepDeadOwners(workDir, workspaces.dir);
     if (swept.removed.length > 0) log(`workspaces: removed ${swept.removed.length} left by workers that died`);
     for (const kept of swept.kept) {
       log(`workspaces: an apply was interrupted when its worker died; its workspace (and local state) is kept in ${kept.dir}`);

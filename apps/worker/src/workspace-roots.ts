@@ -25,8 +25,12 @@ interface Owner {
   pid: number;
 }
 
+let owner: Owner | null = null;
+
+/** This process (read once: none of it changes while it runs). */
 function currentOwner(): Owner {
-  return { host: hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'host', boot: bootId(), pid: process.pid };
+  owner ??= { host: hostname().replace(/[^A-Za-z0-9.-]/g, '-') || 'host', boot: bootId(), pid: process.pid };
+  return owner;
 }
 
 /** Changes at every boot of the (virtual) machine; pids start over then. */

@@ -37,15 +37,7 @@ export interface LiveStreamLimits {
 export async function publishStoredChunks(redis: Redis, chunks: readonly LogChunk[], limits: LiveStreamLimits = {}): Promise<void> {
   const last = chunks.at(-1);
   if (!last) return;
-  const key = runLogStreamKey(last.runId);
-  const pipeline = redis.pipeline();
-  addChunks(pipeline, key, chunks, limits);
-  pipeline.expire(key, limits.ttlSeconds ?? LOG_STREAM_TTL_SECONDS);
-  const notice: LogStoredNotice = { type: 'log', runId: last.runId, lastSeq: last.seq };
-  pipeline.publish(runEventsChannel(last.runId), JSON.stringify(notice));
-  const results = await pipeline.exec();
-  // Only a connection-level failure matters here; per-command errors (stale ids) are expected.
-  if (results === null) throw new Error('Redis pipeline was discarded');
+  await publishChunks(redis, last.runId, chunks, limits.ttlSeconds ?? LOG_STREAM_TTL_SECONDS, { type: 'log', runId: last.runId, lastSeq: last.seq }, limits);
 }
 
 /**
@@ -59,13 +51,25 @@ export async function publishFinalChunks(
   lastSeq: number,
   limits: LiveStreamLimits & { closedTtlSeconds?: number } = {},
 ): Promise<void> {
+  await publishChunks(redis, runId, chunks, limits.closedTtlSeconds ?? LOG_STREAM_CLOSED_TTL_SECONDS, { type: 'log', runId, lastSeq, closed: true }, limits);
+}
+
+/** XADDs, the stream's TTL and the notice on the run's channel, as one pipeline. */
+async function publishChunks(
+  redis: Redis,
+  runId: string,
+  chunks: readonly LogChunk[],
+  ttlSeconds: number,
+  notice: LogStoredNotice,
+  limits: LiveStreamLimits,
+): Promise<void> {
   const key = runLogStreamKey(runId);
   const pipeline = redis.pipeline();
   addChunks(pipeline, key, chunks, limits);
-  pipeline.expire(key, limits.closedTtlSeconds ?? LOG_STREAM_CLOSED_TTL_SECONDS);
-  const notice: LogStoredNotice = { type: 'log', runId, lastSeq, closed: true };
+  pipeline.expire(key, ttlSeconds);
   pipeline.publish(runEventsChannel(runId), JSON.stringify(notice));
   const results = await pipeline.exec();
+  // Only a connection-level failure matters here; per-command errors (stale ids) are expected.
   if (results === null) throw new Error('Redis pipeline was discarded');
 }
 

@@ -321,9 +321,7 @@ class BufferedRunLogWriter implements RunLogWriter {
         this.sealed.unshift(...chunks);
         this.sealedSizes.unshift(...sizes);
         this.sealedBytes += bytes;
-        const storingRest = this.tail.then(() => this.runFlush(true));
-        this.tail = storingRest.catch(() => undefined);
-        await this.tail;
+        await this.requestFlush(true).catch(() => undefined);
         if (this.failure) throw this.failure;
         await this.publishFinal([]);
         return this.stats;
