@@ -44,6 +44,8 @@ export interface PhaseJobContext {
   heartbeatMs: number;
   workDir: string;
   vendorConfig: VendorBinaryConfig;
+  /** Start OpenTofu's next commands ahead of time, held until their turn (runner's held-process.ts). */
+  heldStarts?: boolean;
   /** The worker's repository cache (null: every plan fetches its commit afresh). */
   repositoryCache: RepositoryCache | null;
   /** Aborted when the worker shuts down: repeatable work is handed back, applies run to the end. */
@@ -255,6 +257,7 @@ export async function runPhaseJob(ctx: PhaseJobContext, job: RunPhaseJob): Promi
       },
       signal: session.abort.signal,
       vendorConfig: ctx.vendorConfig,
+      heldStarts: ctx.heldStarts ?? true,
       ...(ctx.repositoryCache ? { repositoryCache: ctx.repositoryCache } : {}),
     };
     if (!applyHere) {

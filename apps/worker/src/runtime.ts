@@ -7,6 +7,7 @@ import { createLogChunkStore, createOutboxSource, purgePublishedOutbox, reapExpi
 import { createRunLogWriter } from '@gantry/logs';
 import { forAccount } from '@gantry/db';
 import { createJobProducer, createOutboxRelay, createRedis, parseJob, QUEUE_NAMES, type OutboxRelay } from '@gantry/queue';
+import { heldStartsSupported, resolveVendorBinary, type VendorBinaryConfig } from '@gantry/runner';
 import { RepositoryCache } from '@gantry/vcs';
 import { runPhaseJob } from './phase-job.ts';
 import { GANTRY_PREFIX } from './phase-session.ts';
@@ -23,6 +24,17 @@ async function warmUpDatabase(services: CoreServices): Promise<void> {
     await tx.lockRun(none);
     await tx.stack.findUnique({ where: { id: none } });
   });
+}
+
+/** Probes the vendor binaries for held starts now, so that the first run holds its commands too. */
+async function probeHeldStarts(vendorConfig: VendorBinaryConfig, log: (message: string) => void): Promise<void> {
+  const vendors = [{ kind: 'OPENTOFU' as const }, ...(vendorConfig.terraformBin ? [{ kind: 'TERRAFORM' as const }] : [])];
+  await Promise.all(
+    vendors.map(async (vendor) => {
+      const binary = await resolveVendorBinary(vendor, vendorConfig).catch(() => null);
+      if (binary && !(await heldStartsSupported(binary))) log(`held starts: ${binary} cannot be held; its commands start when they run`);
+    }),
+  );
 }
 
 export interface WorkerRuntime {
@@ -67,7 +79,8 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
 
   const producer = createJobProducer(config.redisUrl, { prefix: config.queuePrefix });
   // Open connections and compile the hot queries now, so the first run starts as fast as the rest.
-  await Promise.all([producer.warmUp(), warmUpDatabase(services)]);
+  const vendorConfig = { tofuBin: config.tofuBin, terraformBin: config.terraformBin };
+  await Promise.all([producer.warmUp(), warmUpDatabase(services), config.heldStarts ? probeHeldStarts(vendorConfig, log) : null]);
   const relay: OutboxRelay = createOutboxRelay({
     source: createOutboxSource(services.prisma, config.databaseUrl, { onError: (e) => log(`outbox listener: ${(e as Error).message}`) }),
     producer,
@@ -111,7 +124,8 @@ export async function startWorkerRuntime({ config, services, log = () => {} }: W
           leaseMs: config.leaseMs,
           heartbeatMs: config.heartbeatMs,
           workDir: workspaces.dir,
-          vendorConfig: { tofuBin: config.tofuBin, terraformBin: config.terraformBin },
+          vendorConfig,
+          heldStarts: config.heldStarts,
           repositoryCache,
           shutdown: shutdown.signal,
           interrupt: interruption.signal,

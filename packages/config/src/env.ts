@@ -93,6 +93,7 @@ const workerShape = {
   GANTRY_OUTBOX_SWEEP_MS: intInRange('GANTRY_OUTBOX_SWEEP_MS', 100, 600_000, 2_000),
   GANTRY_WORKER_ID: z.string().optional(),
   GANTRY_PROCESS_SPAWNER: z.enum(['on', 'off'], { error: 'must be on or off' }).optional().default('on'),
+  GANTRY_HELD_STARTS: z.enum(['on', 'off'], { error: 'must be on or off' }).optional().default('on'),
   GANTRY_QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 letters, digits, _ or -')
@@ -152,6 +153,8 @@ export interface WorkerConfig extends BaseConfig {
   queuePrefix: string;
   /** Start git and OpenTofu from a small spawner child (cheap forks) instead of the worker itself. */
   processSpawner: boolean;
+  /** Start OpenTofu's next commands ahead of time, held until their turn (runner's held-process.ts). */
+  heldStarts: boolean;
 }
 
 export interface WebConfig extends BaseConfig {
@@ -210,6 +213,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
     workerId: parsed.GANTRY_WORKER_ID || undefined,
     queuePrefix: parsed.GANTRY_QUEUE_PREFIX,
     processSpawner: parsed.GANTRY_PROCESS_SPAWNER === 'on',
+    heldStarts: parsed.GANTRY_HELD_STARTS === 'on',
   };
 }
 

@@ -48,6 +48,7 @@ export {
   type WorkspaceLayout,
 } from './process/environment.ts';
 export { runProcess, type ProcessResult, type RunProcessOptions } from './process/run-process.ts';
+export { heldStartsSupported } from './process/held-process.ts';
 export {
   bundledTofuPath,
   resolveVendorBinary,

@@ -4,6 +4,7 @@ import { PlanIntegrityError, RunCanceledError, RunnerError } from '../errors.ts'
 import { createSecretMasker } from '../masking/secret-masker.ts';
 import { mapStrings, maskSensitiveValues } from '../plan/summarize.ts';
 import { buildRunEnvironment, workspaceLayout, type RunVariable } from '../process/environment.ts';
+import type { HeldProcess } from '../process/held-process.ts';
 import {
   resolveVendorBinary,
   vendorCommandName,
@@ -19,6 +20,7 @@ import {
   DEFAULT_APPLY_KILL_GRACE_MS,
   PhaseContext,
   reportFailure,
+  type VendorCommand,
 } from './phase-context.ts';
 import { resolveProjectDir } from './project-root.ts';
 import type { PhaseTimings } from './timings.ts';
@@ -132,6 +134,8 @@ export async function applyInWorkspace(
   manifest: PlanArchiveManifest,
   input: Omit<ApplyPhaseInput, 'workRoot' | 'archive'>,
   secrets: readonly string[],
+  /** `apply` started ahead of time (used only if it is exactly the command below). */
+  heldApply: HeldProcess | null = null,
 ): Promise<ApplyPhaseResult> {
   let stage: ApplyStage = 'PREPARING_APPLY';
   try {
@@ -165,7 +169,7 @@ export async function applyInWorkspace(
     await enterStage(context, input, stage);
     await writeFile(workspaceLayout(context.workspaceDir).applyStartedFile, `${JSON.stringify({ ...input.applyLabel, startedAt: new Date().toISOString() })}\n`);
     try {
-      await context.run(stage, 'apply', command(['apply', '-input=false', planFile]));
+      await context.run(stage, 'apply', command(['apply', '-input=false', planFile]), { held: heldApply });
     } catch (error) {
       if (error instanceof RunnerError && usesLocalState) {
         Object.assign(error, { stateOut: await readLocalState(projectDir) } satisfies ApplyFailureDetails);
@@ -202,7 +206,7 @@ export async function enterStage(
 async function readOutputs(
   context: PhaseContext<ApplyStage>,
   stage: ApplyStage,
-  command: Parameters<PhaseContext<ApplyStage>['run']>[2],
+  command: VendorCommand,
   secrets: readonly string[],
 ): Promise<Record<string, StackOutput>> {
   const result = await context.run(stage, 'output', command, { captureStdout: true, quiet: true });

@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import { ProcessSpawnerExitedError } from '@gantry/process';
 import { RunCanceledError, RunnerError, VendorCommandError } from '../errors.ts';
 import { createMaskedOutput } from '../masking/masked-output.ts';
 import { createSecretMasker } from '../masking/secret-masker.ts';
 import { workspaceLayout, type RunVariable } from '../process/environment.ts';
+import { HeldProcess, heldStartsSupported, ProcessGate } from '../process/held-process.ts';
 import { runProcess, type ProcessResult } from '../process/run-process.ts';
 import { StepTimer } from './timings.ts';
 
@@ -25,6 +27,57 @@ export interface PhaseContextOptions<Stage extends string> {
   signal?: AbortSignal;
   timeoutMs?: number;
   killGraceMs: number;
+  /** Start commands ahead of time where the phase can (see held-process.ts); default true. */
+  heldStarts?: boolean;
+}
+
+/** A vendor command as a phase runs it: in the project directory, with the phase's environment. */
+export interface VendorCommand {
+  binary: string;
+  displayName: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface RunOptions {
+  okExitCodes?: number[];
+  captureStdout?: boolean;
+  quiet?: boolean;
+  /** At a lower CPU priority than the worker's (for work beside the run's critical path). */
+  lowPriority?: boolean;
+  /** The same command started ahead of time (PhaseContext.hold); used only if it runs exactly this command. */
+  held?: HeldProcess | null;
+}
+
+export interface HoldRequest {
+  command: VendorCommand;
+  lowPriority?: boolean;
+  captureStdout?: boolean;
+  /** Between SIGINT and SIGKILL once released (default: the phase's). */
+  killGraceMs?: number;
+}
+
+/** coreutils' `nice`, when the machine has it (nothing changes without it). */
+const NICE = ['/usr/bin/nice', '/bin/nice'].find((path) => existsSync(path)) ?? null;
+/** How much lower than the worker's a background command's priority is (nice increment). */
+const BACKGROUND_NICENESS = 10;
+
+/** The command run through `nice`: same process (nice execs it), lower CPU priority. */
+export function atLowPriority<C extends { binary: string; args: string[] }>(command: C, nice: string | null = NICE): C {
+  if (!nice) return command;
+  return { ...command, binary: nice, args: ['-n', String(BACKGROUND_NICENESS), command.binary, ...command.args] };
+}
+
+/**
+ * The process a command runs as. A held one starts before its directory is ready: it is started in
+ * the workspace and changes into the project directory itself (`-chdir`, after its gate).
+ */
+function processOf(command: VendorCommand, options: { lowPriority?: boolean; held: boolean; workspaceDir: string }): { binary: string; args: string[]; cwd: string } {
+  const started = options.held
+    ? { binary: command.binary, args: [`-chdir=${command.cwd}`, ...command.args], cwd: options.workspaceDir }
+    : { binary: command.binary, args: command.args, cwd: command.cwd };
+  return options.lowPriority ? atLowPriority(started) : started;
 }
 
 /**
@@ -38,6 +91,12 @@ export class PhaseContext<Stage extends string> {
   private readonly options: PhaseContextOptions<Stage>;
   private readonly deadline: number | undefined;
   private readonly secrets: readonly string[];
+  /** Processes this context started ahead of time; those never released are killed on dispose. */
+  private readonly heldProcesses = new Set<HeldProcess>();
+  private readonly holding = new Set<Promise<unknown>>();
+  private discarded = false;
+  /** Held processes started so far (names their gates). */
+  private heldCount = 0;
 
   private constructor(workspaceDir: string, options: PhaseContextOptions<Stage>, timer: StepTimer) {
     this.workspaceDir = workspaceDir;
@@ -90,16 +149,53 @@ export class PhaseContext<Stage extends string> {
   }
 
   /**
+   * Starts commands now that run later (`run(..., { held })`): each waits before it reads anything
+   * (held-process.ts). Null for each when this phase or binary does not hold processes; the command
+   * then simply starts when it runs.
+   */
+  hold(requests: HoldRequest[]): Promise<Array<HeldProcess | null>> {
+    const holding = this.startHeld(requests);
+    this.holding.add(holding);
+    void holding.finally(() => this.holding.delete(holding));
+    return holding;
+  }
+
+  private async startHeld(requests: HoldRequest[]): Promise<Array<HeldProcess | null>> {
+    const none = requests.map(() => null);
+    const binary = requests[0]?.command.binary;
+    if (this.options.heldStarts === false || !binary || !(await heldStartsSupported(binary, { wait: false }))) return none;
+    if (this.options.signal?.aborted) return none;
+    let gates: ProcessGate[];
+    try {
+      const first = this.heldCount;
+      this.heldCount += requests.length;
+      gates = await ProcessGate.create(
+        dirname(workspaceLayout(this.workspaceDir).cliConfigFile),
+        requests.map((_request, index) => `held-${first + index}.tfrc`),
+      );
+    } catch {
+      // Holding is an optimisation: without it every command starts when it runs.
+      return none;
+    }
+    if (this.discarded) return none;
+    return requests.map((request, index) => {
+      const process = new HeldProcess(gates[index]!, {
+        ...specOf(processOf(request.command, { lowPriority: request.lowPriority, held: true, workspaceDir: this.workspaceDir })),
+        env: request.command.env,
+        captureStdout: request.captureStdout,
+        killGraceMs: request.killGraceMs ?? this.options.killGraceMs,
+      });
+      this.heldProcesses.add(process);
+      return process;
+    });
+  }
+
+  /**
    * Runs a vendor command, streaming its masked output into `stage`'s log. A stop or time-out
    * throws; a non-zero exit code not in `okExitCodes` throws VendorCommandError with OpenTofu's first
    * error (and its file:line) as the short message.
    */
-  async run(
-    stage: Stage,
-    step: string,
-    command: { binary: string; displayName: string; args: string[]; cwd: string; env: Record<string, string> },
-    options: { okExitCodes?: number[]; captureStdout?: boolean; quiet?: boolean } = {},
-  ): Promise<ProcessResult> {
+  async run(stage: Stage, step: string, command: VendorCommand, options: RunOptions = {}): Promise<ProcessResult> {
     this.throwIfCanceled();
     if (!options.quiet) {
       const shown = command.args.map((arg) => arg.split(this.workspaceDir).join('<workspace>'));
@@ -109,23 +205,30 @@ export class PhaseContext<Stage extends string> {
     const output = createMaskedOutput(createSecretMasker(this.secrets), (text) => this.options.log(stage, text));
     let tail = '';
     let result: ProcessResult | ProcessSpawnerExitedError;
+    const onOutput = (text: string) => {
+      // Keep the end of the output to explain a failure in the error message.
+      tail = (tail + text).slice(-64 * 1024);
+      output.write(text);
+    };
+    const held = options.held ?? null;
+    const heldSpec = held && specOf(processOf(command, { lowPriority: options.lowPriority, held: true, workspaceDir: this.workspaceDir }));
+    const useHeld = held !== null && held.runs({ ...heldSpec!, env: command.env, captureStdout: options.captureStdout });
     const started = performance.now();
     try {
-      result = await runProcess({
-        command: command.binary,
-        args: command.args,
-        cwd: command.cwd,
-        env: command.env,
-        signal: this.options.signal,
-        timeoutMs: this.remainingMs(),
-        killGraceMs: this.options.killGraceMs,
-        captureStdout: options.captureStdout,
-        onOutput: (text) => {
-          // Keep the end of the output to explain a failure in the error message.
-          tail = (tail + text).slice(-64 * 1024);
-          output.write(text);
-        },
-      });
+      if (held) this.heldProcesses.delete(held);
+      if (held && !useHeld) await held.discard();
+      const spec = specOf(processOf(command, { lowPriority: options.lowPriority, held: false, workspaceDir: this.workspaceDir }));
+      result = useHeld
+        ? await held.release({ onOutput, signal: this.options.signal, timeoutMs: this.remainingMs() })
+        : await runProcess({
+            ...spec,
+            env: command.env,
+            signal: this.options.signal,
+            timeoutMs: this.remainingMs(),
+            killGraceMs: this.options.killGraceMs,
+            captureStdout: options.captureStdout,
+            onOutput,
+          });
     } catch (error) {
       if (!(error instanceof ProcessSpawnerExitedError)) throw error;
       result = error;
@@ -160,9 +263,24 @@ export class PhaseContext<Stage extends string> {
     return result;
   }
 
+  /** Kills the processes held for commands that did not run; removes the workspace unless `keep`. */
   async dispose(keep: boolean): Promise<void> {
+    await this.discardHeld();
     if (!keep) await rm(this.workspaceDir, { recursive: true, force: true });
   }
+
+  /** Kills the processes held for commands that did not run (and forgets them). */
+  async discardHeld(): Promise<void> {
+    this.discarded = true;
+    await Promise.allSettled([...this.holding]);
+    const held = [...this.heldProcesses];
+    this.heldProcesses.clear();
+    await Promise.all(held.map((process) => process.discard()));
+  }
+}
+
+function specOf(process: { binary: string; args: string[]; cwd: string }): { command: string; args: string[]; cwd: string } {
+  return { command: process.binary, args: process.args, cwd: process.cwd };
 }
 
 /**

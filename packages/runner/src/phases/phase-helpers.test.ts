@@ -3,8 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findDeclaredBackend } from '../workspace/state.ts';
-import { collectSecrets, firstVendorError } from './phase-context.ts';
-import { atLowPriority } from './plan-phase.ts';
+import { atLowPriority, collectSecrets, firstVendorError } from './phase-context.ts';
 import { normalizeProjectRoot } from './project-root.ts';
 
 describe('firstVendorError', () => {

@@ -20,6 +20,8 @@ import {
 } from '@gantry/test-support';
 import { PlanIntegrityError, RunCanceledError, RunnerError, VendorCommandError } from '../errors.ts';
 import type { RunVariable } from '../process/environment.ts';
+import { heldStartsSupported } from '../process/held-process.ts';
+import { processesMentioning } from '../test-helpers/processes.ts';
 import { bundledTofuPath } from '../vendor/binary.ts';
 import { createArchive, extractArchive } from '../workspace/archive.ts';
 import { runApplyPhase, stateOutOf, type ApplyStage } from './apply-phase.ts';
@@ -31,6 +33,8 @@ const repos: GitRepoFixture[] = [];
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'gantry-phases-'));
+  // Every phase below starts OpenTofu's processes ahead of time (held) unless it says otherwise.
+  expect(await heldStartsSupported(bundledTofuPath())).toBe(true);
 });
 
 afterAll(async () => {
@@ -69,22 +73,28 @@ function planInput(repo: GitRepoFixture, overrides: Partial<PlanPhaseInput> & { 
 }
 
 describe('plan and apply', () => {
-  it('plans a repository: stages in order, summary counts, plan hash, log with colours, workspace removed', async () => {
+  it.each([true, false])('plans a repository: stages in order, summary counts, plan hash, log with colours, workspace removed (held starts: %s)', async (heldStarts) => {
     const repo = await repoWith(terraformDataConfig({ count: 3, projectRoot: 'stacks/demo' }));
     const workRoot = await freshDir('plan');
     const sink = logSink<PlanStage>();
     const stages: PlanStage[] = [];
+    const heldAtStage: Partial<Record<PlanStage, number>> = {};
     const result = await runPlanPhase(
       planInput(repo, {
         workRoot,
+        heldStarts,
         source: { repositoryUrl: repo.url, sha: repo.sha, projectRoot: 'stacks/demo' },
         log: sink.log,
         onStage: async (stage) => {
           stages.push(stage);
+          // OpenTofu processes already started for this phase's project directory, waiting for their turn.
+          heldAtStage[stage] = (await processesMentioning(`-chdir=${workRoot}`)).length;
         },
       }),
     );
     expect(stages).toEqual(['PREPARING', 'INITIALIZING', 'PLANNING']);
+    // Held: init and plan from the checkout on, then `show` while it plans; otherwise none.
+    expect(heldAtStage).toEqual(heldStarts ? { PREPARING: 0, INITIALIZING: 2, PLANNING: 1 } : { PREPARING: 0, INITIALIZING: 0, PLANNING: 0 });
     expect(result.hasChanges).toBe(true);
     expect(result.summary).toMatchObject({ add: 3, change: 0, destroy: 0, replace: 0, hasChanges: true });
     expect(result.summary.resourceChanges.map((change) => change.address).sort()).toEqual([

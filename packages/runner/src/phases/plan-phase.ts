@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   checkoutCommit,
@@ -23,7 +22,16 @@ import { vendorVersion } from '../vendor/version.ts';
 import { sha256File } from '../workspace/archive.ts';
 import { createPlanArchive, PLAN_FILE, SOURCE_DIR, writePlanManifest, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
 import { findDeclaredBackend, writeLocalState } from '../workspace/state.ts';
-import { callerCallback, collectSecrets, DEFAULT_PLAN_KILL_GRACE_MS, PhaseContext, reportFailure } from './phase-context.ts';
+import { HeldProcess } from '../process/held-process.ts';
+import {
+  callerCallback,
+  collectSecrets,
+  DEFAULT_APPLY_KILL_GRACE_MS,
+  DEFAULT_PLAN_KILL_GRACE_MS,
+  PhaseContext,
+  reportFailure,
+  type VendorCommand,
+} from './phase-context.ts';
 import { PlannedWorkspace, type PlanDescription } from './planned-workspace.ts';
 import { normalizeProjectRoot, resolveProjectDir } from './project-root.ts';
 import type { PhaseTimings } from './timings.ts';
@@ -67,6 +75,11 @@ export interface PlanPhaseInput {
   repositoryCache?: RepositoryCache;
   /** Told the checked-out commit's message and author as soon as they are known (PREPARING). */
   onCheckout?: (commit: CommitDetails) => void;
+  /**
+   * Start OpenTofu's processes ahead of time, held until their turn (process/held-process.ts), so
+   * that their start-up runs beside the checkout and the previous command. Default true.
+   */
+  heldStarts?: boolean;
 }
 
 /**
@@ -132,6 +145,7 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
     signal: input.signal,
     timeoutMs: input.timeoutMs,
     killGraceMs: input.killGraceMs ?? DEFAULT_PLAN_KILL_GRACE_MS,
+    heldStarts: input.heldStarts,
   });
   const timer = context.timer;
   let stage: PlanStage = 'PREPARING';
@@ -151,11 +165,19 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
       vendorVersion(binary, buildRunEnvironment({ workspaceDir: context.workspaceDir, vendorBinary: binary, variables: [] }), context.workspaceDir),
     );
     const sourceDir = join(context.workspaceDir, SOURCE_DIR);
+    // The project directory as resolveProjectDir checks it after the checkout: held commands are
+    // started with it before it exists (they change into it only once released).
+    const projectDir = join(sourceDir, projectRoot);
+    const command = (args: string[]): VendorCommand => ({ binary, displayName, args, cwd: projectDir, env });
+    const planFile = join(context.workspaceDir, PLAN_FILE);
+    const initCommand = command(['init', '-input=false']);
+    const planCommand = command(['plan', '-input=false', '-detailed-exitcode', `-out=${planFile}`]);
+    const holdingInitAndPlan = context.hold([{ command: initCommand }, { command: planCommand }]);
     context.info(stage, `Checking out commit ${input.source.sha} from ${redactUrl(input.source.repositoryUrl)}`);
     const commit = await timer.measure('checkout', () => checkout(context, input, sourceDir));
     context.info(stage, `Commit ${commit.sha.slice(0, 12)} by ${commit.author.name}: ${commit.message}`);
     input.onCheckout?.(commit);
-    const projectDir = await resolveProjectDir(sourceDir, projectRoot, input.source.sha);
+    await resolveProjectDir(sourceDir, projectRoot, input.source.sha);
 
     const backend = await findDeclaredBackend(projectDir);
     if (backend) {
@@ -163,20 +185,27 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
     } else if (input.stateIn && input.stateIn.length > 0) {
       await writeLocalState(projectDir, input.stateIn);
     }
-    const command = (args: string[]) => ({ binary, displayName, args, cwd: projectDir, env });
 
     stage = 'INITIALIZING';
     await timer.measure('onStage', () => enterStage(context, input, stage));
     const versionText = await version;
     if (versionText) context.info(stage, versionText);
-    await context.run(stage, 'init', command(['init', '-input=false']));
+    const [heldInit, heldPlan] = await holdingInitAndPlan;
+    await context.run(stage, 'init', initCommand, { held: heldInit });
 
     stage = 'PLANNING';
     await timer.measure('onStage', () => enterStage(context, input, stage));
-    const planFile = join(context.workspaceDir, PLAN_FILE);
-    const plan = await context.run(stage, 'plan', command(['plan', '-input=false', '-detailed-exitcode', `-out=${planFile}`]), {
-      okExitCodes: [0, 2],
-    });
+    // What follows the plan starts while it plans: `show -json` always, the apply of a kept plan
+    // (autodeploy applies it here) speculatively; `show` may run beside the apply, at a lower CPU
+    // priority, so the apply on the run's critical path keeps the CPU when they compete for it.
+    const showCommand = command(['show', '-json', planFile]);
+    const applyCommand = command(['apply', '-input=false', planFile]);
+    const holdingNext = context.hold([
+      { command: showCommand, lowPriority: true, captureStdout: true },
+      ...(retain ? [{ command: applyCommand, killGraceMs: DEFAULT_APPLY_KILL_GRACE_MS }] : []),
+    ]);
+    const plan = await context.run(stage, 'plan', planCommand, { held: heldPlan, okExitCodes: [0, 2] });
+    const [heldShow = null, heldApply = null] = await holdingNext;
     const manifest: PlanArchiveManifest = {
       format: 1,
       projectRoot,
@@ -194,21 +223,24 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
       commit,
       declaredBackend: backend?.type ?? null,
     };
-    // `show -json` may run beside the apply (autodeploy): at a lower CPU priority, so the apply on
-    // the run's critical path keeps the CPU when they compete for it.
-    const describe = (describer: PhaseContext<PlanStage>) => describePlan(describer, atLowPriority(command(['show', '-json', planFile])), secrets);
+    const describe = (describer: PhaseContext<PlanStage>) => describePlan(describer, showCommand, heldShow, secrets);
     if (retain) {
       context.throwIfCanceled();
       context.info(stage, `Plan saved (SHA-256 ${planFileSha256}); workspace kept on this worker`);
-      const workspace = new PlannedWorkspace(context.workspaceDir, manifest, planFileSha256, ({ log, signal }) =>
-        describe(
-          PhaseContext.adopt<PlanStage>(context.workspaceDir, {
-            secrets,
-            log: log ? (_stage, text) => log(text) : input.log,
-            signal: signal ?? input.signal,
-            killGraceMs: input.killGraceMs ?? DEFAULT_PLAN_KILL_GRACE_MS,
-          }),
-        ),
+      const workspace = new PlannedWorkspace(
+        context.workspaceDir,
+        manifest,
+        planFileSha256,
+        ({ log, signal }) =>
+          describe(
+            PhaseContext.adopt<PlanStage>(context.workspaceDir, {
+              secrets,
+              log: log ? (_stage, text) => log(text) : input.log,
+              signal: signal ?? input.signal,
+              killGraceMs: input.killGraceMs ?? DEFAULT_PLAN_KILL_GRACE_MS,
+            }),
+          ),
+        { apply: heldApply, all: [heldShow, heldApply].filter((held): held is HeldProcess => held !== null) },
       );
       kept = true;
       return { ...base, timings: timer.snapshot(), workspace };
@@ -231,23 +263,13 @@ export async function runPlanPhase(input: PlanPhaseInput | RetainingPlanPhaseInp
   }
 }
 
-/** coreutils' `nice`, when the machine has it (nothing changes without it). */
-const NICE = ['/usr/bin/nice', '/bin/nice'].find((path) => existsSync(path)) ?? null;
-/** How much lower than the worker's a background command's priority is (nice increment). */
-const BACKGROUND_NICENESS = 10;
-
-/** The command run through `nice`: same process (nice execs it), lower CPU priority. */
-export function atLowPriority<C extends { binary: string; args: string[] }>(command: C, nice: string | null = NICE): C {
-  if (!nice) return command;
-  return { ...command, binary: nice, args: ['-n', String(BACKGROUND_NICENESS), command.binary, ...command.args] };
-}
-
 async function describePlan(
   context: PhaseContext<PlanStage>,
-  command: Parameters<PhaseContext<PlanStage>['run']>[2],
+  command: VendorCommand,
+  held: HeldProcess | null,
   secrets: readonly string[],
 ): Promise<PlanDescription> {
-  const show = await context.run('PLANNING', 'show', command, { captureStdout: true, quiet: true });
+  const show = await context.run('PLANNING', 'show', command, { captureStdout: true, quiet: true, lowPriority: true, held });
   return context.timer.measure('summarize', async () => {
     let planJson: PlanJson;
     try {

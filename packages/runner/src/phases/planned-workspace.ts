@@ -9,6 +9,7 @@ import {
   type ApplyPhaseResult,
   type ApplyStage,
 } from './apply-phase.ts';
+import type { HeldProcess } from '../process/held-process.ts';
 import { collectSecrets, DEFAULT_APPLY_KILL_GRACE_MS, PhaseContext, reportFailure } from './phase-context.ts';
 import type { PlanJson } from '../plan/plan-json.ts';
 import type { PlanSummary } from '../plan/summarize.ts';
@@ -48,6 +49,8 @@ export class PlannedWorkspace {
     /** SHA-256 of the plan file when it was made (apply checks the file against the recorded one). */
     readonly planFileSha256: string,
     private readonly describer: (options: DescribeOptions) => Promise<PlanDescription>,
+    /** Processes started ahead of time for this workspace (the apply among them); killed on dispose if unused. */
+    private readonly held: { apply: HeldProcess | null; all: HeldProcess[] } = { apply: null, all: [] },
   ) {}
 
   /**
@@ -90,7 +93,7 @@ export class PlannedWorkspace {
       await this.archiving?.catch(() => undefined);
       await enterStage(context, input, 'PREPARING_APPLY');
       context.info('PREPARING_APPLY', 'Applying the plan in the workspace it was made in, on this worker');
-      return await applyInWorkspace(context, this.manifest, input, secrets);
+      return await applyInWorkspace(context, this.manifest, input, secrets, this.held.apply);
     } catch (error) {
       throw reportFailure(context, currentStage(error) ?? 'PREPARING_APPLY', error);
     } finally {
@@ -102,7 +105,7 @@ export class PlannedWorkspace {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await Promise.all([this.archiving?.catch(() => undefined), this.describing?.catch(() => undefined)]);
+    await Promise.all([this.archiving?.catch(() => undefined), this.describing?.catch(() => undefined), ...this.held.all.map((held) => held.discard())]);
     await rm(this.dir, { recursive: true, force: true });
   }
 }

@@ -13,6 +13,8 @@ export interface RunProcessOptions {
   onOutput?: (text: string) => void;
   /** Aborting sends SIGINT to the process group, then SIGKILL after `killGraceMs`. */
   signal?: AbortSignal;
+  /** Aborting sends SIGKILL to the process group at once (a process that has done nothing yet). */
+  kill?: AbortSignal;
   /** Stops the process like an abort once this much time has passed. */
   timeoutMs?: number;
   /** Time between SIGINT and SIGKILL on abort or time-out (default 10 s). */
@@ -49,7 +51,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
   const killGraceMs = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
 
   return new Promise<ProcessResult>((resolve, reject) => {
-    if (options.signal?.aborted) {
+    if (options.signal?.aborted || options.kill?.aborted) {
       resolve({ exitCode: null, signal: null, aborted: true, timedOut: false, stdout: '', durationMs: 0 });
       return;
     }
@@ -66,6 +68,7 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
     const cleanUp = () => {
       settled = true;
       options.signal?.removeEventListener('abort', onAbort);
+      options.kill?.removeEventListener('abort', onKill);
       if (timeout) clearTimeout(timeout);
       if (killTimer) clearTimeout(killTimer);
     };
@@ -125,7 +128,12 @@ export function runProcess(options: RunProcessOptions): Promise<ProcessResult> {
       aborted = true;
       stop();
     }
+    function onKill() {
+      aborted = true;
+      if (!exit) child.signalGroup('SIGKILL');
+    }
     options.signal?.addEventListener('abort', onAbort, { once: true });
+    options.kill?.addEventListener('abort', onKill, { once: true });
     if (options.timeoutMs !== undefined) {
       timeout = setTimeout(() => {
         timedOut = true;
