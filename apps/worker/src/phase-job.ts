@@ -374,6 +374,7 @@ async function applyPhase(
     vendorConfig: ctx.vendorConfig,
     // Whose apply it is, should this worker die during it (workspace-roots.ts tells the run).
     applyLabel: { accountId: scope.account.id, runId },
+    heldStarts: ctx.heldStarts ?? true,
   };
   let result: ApplyPhaseResult;
   try {

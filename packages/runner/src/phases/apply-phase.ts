@@ -12,7 +12,7 @@ import {
   type VendorSpec,
 } from '../vendor/binary.ts';
 import { sha256File } from '../workspace/archive.ts';
-import { restorePlanArchive, SOURCE_DIR, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
+import { peekPlanManifest, restorePlanArchive, SOURCE_DIR, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
 import { findDeclaredBackend, outputsFromState, prepareLocalState, readLocalState, type StateOutput } from '../workspace/state.ts';
 import {
   callerCallback,
@@ -49,6 +49,8 @@ export interface ApplyPhaseInput {
   vendorConfig?: VendorBinaryConfig;
   /** Written (as JSON, with the time) into the workspace's apply-started marker: whose apply it is. */
   applyLabel?: Record<string, string>;
+  /** Start `apply` as the phase begins, held until its turn (process/held-process.ts). Default true. */
+  heldStarts?: boolean;
 }
 
 export interface StackOutput {
@@ -96,13 +98,15 @@ export async function runApplyPhase(input: ApplyPhaseInput): Promise<ApplyPhaseR
     signal: input.signal,
     timeoutMs: input.timeoutMs,
     killGraceMs: input.killGraceMs ?? DEFAULT_APPLY_KILL_GRACE_MS,
+    heldStarts: input.heldStarts,
   });
   const stage: ApplyStage = 'PREPARING_APPLY';
   try {
+    const holdingApply = holdArchiveApply(context, input);
     await enterStage(context, input, stage);
     context.info(stage, `Restoring the workspace of the plan (${(input.archive.length / 1024).toFixed(0)} KiB)`);
     const manifest = await context.timer.measure('restore', () => restorePlanArchive(input.archive, context.workspaceDir));
-    return await applyInWorkspace(context, manifest, input, secrets);
+    return await applyInWorkspace(context, manifest, input, secrets, await holdingApply);
   } catch (error) {
     throw reportFailure(context, currentStage(error) ?? stage, error);
   } finally {
@@ -140,7 +144,6 @@ export async function applyInWorkspace(
   let stage: ApplyStage = 'PREPARING_APPLY';
   try {
     const binary = await resolveVendorBinary(input.vendor, input.vendorConfig);
-    const displayName = vendorCommandName(input.vendor.kind);
     const planFile = join(context.workspaceDir, manifest.planFile);
     const actual = await context.timer.measure('hash', () => sha256File(planFile)).catch(() => {
       throw new RunnerError('ARCHIVE_INVALID', 'The workspace has no plan file');
@@ -152,24 +155,17 @@ export async function applyInWorkspace(
       throw new RunnerError('INVALID_INPUT', `The plan was made with ${manifest.vendor}, not ${input.vendor.kind}`);
     }
     context.info(stage, `Plan file verified (SHA-256 ${actual}), commit ${manifest.commitSha}`);
-    const sourceDir = join(context.workspaceDir, SOURCE_DIR);
-    const projectDir = await resolveProjectDir(sourceDir, manifest.projectRoot, manifest.commitSha);
+    const projectDir = await resolveProjectDir(join(context.workspaceDir, SOURCE_DIR), manifest.projectRoot, manifest.commitSha);
 
     const usesLocalState = (await findDeclaredBackend(projectDir)) === null;
     if (usesLocalState) await prepareLocalState(projectDir, input.stateIn);
-    const env = buildRunEnvironment({
-      workspaceDir: context.workspaceDir,
-      vendorBinary: binary,
-      variables: input.variables,
-      credentials: input.credentials,
-    });
-    const command = (args: string[]) => ({ binary, displayName, args, cwd: projectDir, env });
+    const command = vendorCommands(context.workspaceDir, manifest, binary, input);
 
     stage = 'APPLYING';
     await enterStage(context, input, stage);
     await writeFile(workspaceLayout(context.workspaceDir).applyStartedFile, `${JSON.stringify({ ...input.applyLabel, startedAt: new Date().toISOString() })}\n`);
     try {
-      await context.run(stage, 'apply', command(['apply', '-input=false', planFile]), { held: heldApply });
+      await context.run(stage, 'apply', command(applyArgs(context.workspaceDir, manifest)), { held: heldApply });
     } catch (error) {
       if (error instanceof RunnerError && usesLocalState) {
         Object.assign(error, { stateOut: await readLocalState(projectDir) } satisfies ApplyFailureDetails);
@@ -191,6 +187,38 @@ export async function applyInWorkspace(
     if (typeof error === 'object' && error !== null) failedInStage.set(error, stage);
     throw error;
   }
+}
+
+/** How the phase runs the vendor: in the plan's project directory, with the run's environment. */
+function vendorCommands(
+  workspaceDir: string,
+  manifest: PlanArchiveManifest,
+  binary: string,
+  input: Pick<ApplyPhaseInput, 'vendor' | 'variables' | 'credentials'>,
+): (args: string[]) => VendorCommand {
+  const env = buildRunEnvironment({ workspaceDir, vendorBinary: binary, variables: input.variables, credentials: input.credentials });
+  const cwd = join(workspaceDir, SOURCE_DIR, manifest.projectRoot);
+  const displayName = vendorCommandName(input.vendor.kind);
+  return (args) => ({ binary, displayName, args, cwd, env });
+}
+
+function applyArgs(workspaceDir: string, manifest: PlanArchiveManifest): string[] {
+  return ['apply', '-input=false', join(workspaceDir, manifest.planFile)];
+}
+
+/**
+ * `apply` of the archive's plan, started now and held until the plan is verified and the run is
+ * APPLYING (process/held-process.ts): its project directory is read from the archive's manifest
+ * ahead of unpacking. Null when it cannot be held; the apply then starts when it runs.
+ */
+async function holdArchiveApply(context: PhaseContext<ApplyStage>, input: ApplyPhaseInput): Promise<HeldProcess | null> {
+  const manifest = await peekPlanManifest(input.archive);
+  if (!manifest || manifest.vendor !== input.vendor.kind) return null;
+  const binary = await resolveVendorBinary(input.vendor, input.vendorConfig).catch(() => null);
+  if (!binary) return null;
+  const command = vendorCommands(context.workspaceDir, manifest, binary, input)(applyArgs(context.workspaceDir, manifest));
+  const [held] = await context.hold([{ command }]);
+  return held ?? null;
 }
 
 export async function enterStage(

@@ -132,6 +132,7 @@ describe('plan and apply', () => {
     const applyRoot = await freshDir('apply-worker');
     const sink = logSink<ApplyStage>();
     const stages: ApplyStage[] = [];
+    let heldApplies = 0;
     const applied = await runApplyPhase({
       workRoot: applyRoot,
       archive: plan.archive,
@@ -139,11 +140,14 @@ describe('plan and apply', () => {
       vendor: OPENTOFU,
       variables,
       log: sink.log,
-      onStage: (stage) => {
+      onStage: async (stage) => {
         stages.push(stage);
+        // The apply was started as the phase began (its directory read from the archive), held.
+        if (stage === 'APPLYING') heldApplies = (await processesMentioning(`-chdir=${applyRoot}`)).length;
       },
     });
     expect(stages).toEqual(['PREPARING_APPLY', 'APPLYING']);
+    expect(heldApplies).toBe(1);
     expect(await readFile(outputFile, 'utf8')).toBe('written by gantry');
     expect(sink.text('PREPARING_APPLY')).toContain(`Plan file verified (SHA-256 ${plan.planFileSha256})`);
     expect(sink.text('APPLYING')).toContain('Apply complete! Resources: 2 added');

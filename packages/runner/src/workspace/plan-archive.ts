@@ -1,5 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
+import { constants as zlib, gunzipSync } from 'node:zlib';
+import { Parser, type ReadEntry } from 'tar';
 import { z } from 'zod';
 import { RunnerError } from '../errors.ts';
 import { createArchive, extractArchive } from './archive.ts';
@@ -45,6 +47,43 @@ export async function createPlanArchive(workspaceDir: string, manifest: PlanArch
       return !(path === `${projectPrefix}/terraform.tfstate.d` || path.startsWith(`${projectPrefix}/terraform.tfstate.d/`));
     },
   });
+}
+
+/** How much of an archive's start is unpacked to find its manifest (its first entry, a few hundred bytes). */
+const MANIFEST_PEEK_BYTES = 16 * 1024;
+
+/**
+ * The manifest of a plan archive, read from its first entry without unpacking the rest (an archive
+ * with providers runs to hundreds of MB): null when the start of the archive does not hold one.
+ * restorePlanArchive remains what decides; this only lets an apply start its process early.
+ */
+export async function peekPlanManifest(archive: Buffer): Promise<PlanArchiveManifest | null> {
+  let start: Buffer;
+  try {
+    start = gunzipSync(archive.subarray(0, MANIFEST_PEEK_BYTES), { finishFlush: zlib.Z_SYNC_FLUSH });
+  } catch {
+    return null;
+  }
+  const text = await new Promise<string | null>((resolve) => {
+    const parser = new Parser({ filter: (path) => path === MANIFEST_FILE });
+    const chunks: Buffer[] = [];
+    parser.on('entry', (entry: ReadEntry) => {
+      entry.on('data', (chunk: Buffer) => chunks.push(chunk));
+      entry.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    // The start of an archive ends mid-entry: tar warns of a truncated input, and that is expected.
+    parser.on('warn', () => undefined);
+    parser.on('error', () => resolve(null));
+    parser.on('end', () => resolve(null));
+    parser.end(start);
+  });
+  if (text === null) return null;
+  try {
+    const parsed = manifestSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Unpacks a plan archive into an empty directory and returns its manifest. */
