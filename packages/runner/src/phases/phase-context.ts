@@ -73,11 +73,12 @@ export function atLowPriority<C extends { binary: string; args: string[] }>(comm
  * The process a command runs as. A held one starts before its directory is ready: it is started in
  * the workspace and changes into the project directory itself (`-chdir`, after its gate).
  */
-function processOf(command: VendorCommand, options: { lowPriority?: boolean; held: boolean; workspaceDir: string }): { binary: string; args: string[]; cwd: string } {
+function processOf(command: VendorCommand, options: { lowPriority?: boolean; held: boolean; workspaceDir: string }): { command: string; args: string[]; cwd: string } {
   const started = options.held
-    ? { binary: command.binary, args: [`-chdir=${command.cwd}`, ...command.args], cwd: options.workspaceDir }
-    : { binary: command.binary, args: command.args, cwd: command.cwd };
-  return options.lowPriority ? atLowPriority(started) : started;
+    ? { binary: command.binary, args: [`-chdir=${command.cwd}`, ...command.args] }
+    : { binary: command.binary, args: command.args };
+  const { binary, args } = options.lowPriority ? atLowPriority(started) : started;
+  return { command: binary, args, cwd: options.held ? options.workspaceDir : command.cwd };
 }
 
 /**
@@ -180,7 +181,7 @@ export class PhaseContext<Stage extends string> {
     if (this.discarded) return none;
     return requests.map((request, index) => {
       const process = new HeldProcess(gates[index]!, {
-        ...specOf(processOf(request.command, { lowPriority: request.lowPriority, held: true, workspaceDir: this.workspaceDir })),
+        ...processOf(request.command, { lowPriority: request.lowPriority, held: true, workspaceDir: this.workspaceDir }),
         env: request.command.env,
         captureStdout: request.captureStdout,
         killGraceMs: request.killGraceMs ?? this.options.killGraceMs,
@@ -211,17 +212,21 @@ export class PhaseContext<Stage extends string> {
       output.write(text);
     };
     const held = options.held ?? null;
-    const heldSpec = held && specOf(processOf(command, { lowPriority: options.lowPriority, held: true, workspaceDir: this.workspaceDir }));
-    const useHeld = held !== null && held.runs({ ...heldSpec!, env: command.env, captureStdout: options.captureStdout });
+    const useHeld =
+      held !== null &&
+      held.runs({
+        ...processOf(command, { lowPriority: options.lowPriority, held: true, workspaceDir: this.workspaceDir }),
+        env: command.env,
+        captureStdout: options.captureStdout,
+      });
     const started = performance.now();
     try {
       if (held) this.heldProcesses.delete(held);
       if (held && !useHeld) await held.discard();
-      const spec = specOf(processOf(command, { lowPriority: options.lowPriority, held: false, workspaceDir: this.workspaceDir }));
       result = useHeld
         ? await held.release({ onOutput, signal: this.options.signal, timeoutMs: this.remainingMs() })
         : await runProcess({
-            ...spec,
+            ...processOf(command, { lowPriority: options.lowPriority, held: false, workspaceDir: this.workspaceDir }),
             env: command.env,
             signal: this.options.signal,
             timeoutMs: this.remainingMs(),
@@ -277,10 +282,6 @@ export class PhaseContext<Stage extends string> {
     this.heldProcesses.clear();
     await Promise.all(held.map((process) => process.discard()));
   }
-}
-
-function specOf(process: { binary: string; args: string[]; cwd: string }): { command: string; args: string[]; cwd: string } {
-  return { command: process.binary, args: process.args, cwd: process.cwd };
 }
 
 /**

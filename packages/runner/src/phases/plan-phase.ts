@@ -22,7 +22,7 @@ import { vendorVersion } from '../vendor/version.ts';
 import { sha256File } from '../workspace/archive.ts';
 import { createPlanArchive, PLAN_FILE, SOURCE_DIR, writePlanManifest, type PlanArchiveManifest } from '../workspace/plan-archive.ts';
 import { findDeclaredBackend, writeLocalState } from '../workspace/state.ts';
-import { HeldProcess } from '../process/held-process.ts';
+import type { HeldProcess } from '../process/held-process.ts';
 import {
   callerCallback,
   collectSecrets,
