@@ -1,7 +1,8 @@
 import { constants, existsSync } from 'node:fs';
-import { link, mkdir, mkdtemp, open, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { link, mkdir, mkdtemp, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { binaryIdentity } from '../vendor/binary.ts';
 import { runProcess, type ProcessResult } from './run-process.ts';
 
 /*
@@ -179,13 +180,8 @@ function sameEnvironment(a: Record<string, string>, b: Record<string, string>): 
   return names.length === Object.keys(b).length && names.every((name) => b[name] === a[name]);
 }
 
-/** Whether a binary can be held, by binary (path, inode, size, mtime): a binary replaced in place is probed again. */
+/** Whether a binary can be held, by binaryIdentity: a binary replaced in place is probed again. */
 const support = new Map<string, Promise<boolean>>();
-
-async function binaryKey(binary: string): Promise<string | null> {
-  const info = await stat(binary).catch(() => null);
-  return info ? `${binary}\0${info.ino}\0${info.size}\0${info.mtimeMs}` : null;
-}
 
 /**
  * Whether processes of `binary` can be held (probed once per binary and process, see the top of this
@@ -193,7 +189,7 @@ async function binaryKey(binary: string): Promise<string | null> {
  * the probe if there was none.
  */
 export async function heldStartsSupported(binary: string, options: { wait?: boolean } = {}): Promise<boolean> {
-  const key = await binaryKey(binary);
+  const key = await binaryIdentity(binary);
   if (!key) return false;
   let probing = support.get(key);
   if (!probing) {

@@ -31,6 +31,15 @@ export function vendorConfigFromEnv(env: NodeJS.ProcessEnv = process.env): Vendo
   };
 }
 
+/**
+ * What identifies a binary for what is remembered about it per process (path, inode, size, mtime):
+ * a binary replaced in place is asked again. Null when there is no such file.
+ */
+export async function binaryIdentity(binary: string): Promise<string | null> {
+  const info = await stat(binary).catch(() => null);
+  return info ? `${binary}\0${info.ino}\0${info.size}\0${info.mtimeMs}` : null;
+}
+
 /** Display name of a vendor's CLI in logs and errors. */
 export function vendorCommandName(kind: VendorKind): string {
   return kind === 'TERRAFORM' ? 'terraform' : 'tofu';

@@ -1,5 +1,5 @@
-import { stat } from 'node:fs/promises';
 import { runProcess } from '../process/run-process.ts';
+import { binaryIdentity } from './binary.ts';
 
 /** Version lines by binary (path, inode, size, mtime): a binary replaced in place is asked again. */
 const known = new Map<string, Promise<string | null>>();
@@ -9,9 +9,8 @@ const known = new Map<string, Promise<string | null>>();
  * every later phase gets it without starting a process. Null when the binary does not say.
  */
 export async function vendorVersion(binary: string, env: Record<string, string>, cwd: string): Promise<string | null> {
-  const info = await stat(binary).catch(() => null);
-  if (!info) return null;
-  const key = `${binary}\0${info.ino}\0${info.size}\0${info.mtimeMs}`;
+  const key = await binaryIdentity(binary);
+  if (!key) return null;
   let version = known.get(key);
   if (!version) {
     version = runProcess({ command: binary, args: ['version'], cwd, env, captureStdout: true, timeoutMs: 10_000, killGraceMs: 1_000 })
