@@ -181,7 +181,7 @@ function sameEnvironment(a: Record<string, string>, b: Record<string, string>): 
 }
 
 /** Whether a binary can be held, by binaryIdentity: a binary replaced in place is probed again. */
-const support = new Map<string, Promise<boolean>>();
+const support = new Map<string, { probing: Promise<boolean>; known?: boolean }>();
 
 /**
  * Whether processes of `binary` can be held (probed once per binary and process, see the top of this
@@ -191,13 +191,14 @@ const support = new Map<string, Promise<boolean>>();
 export async function heldStartsSupported(binary: string, options: { wait?: boolean } = {}): Promise<boolean> {
   const key = await binaryIdentity(binary);
   if (!key) return false;
-  let probing = support.get(key);
-  if (!probing) {
-    probing = probeHeldStart(binary).catch(() => false);
-    support.set(key, probing);
+  let entry = support.get(key);
+  if (!entry) {
+    const probed: { probing: Promise<boolean>; known?: boolean } = { probing: probeHeldStart(binary).catch(() => false) };
+    void probed.probing.then((supported) => (probed.known = supported));
+    support.set(key, (entry = probed));
   }
-  if (options.wait !== false) return probing;
-  return Promise.race([probing, Promise.resolve(false)]);
+  if (options.wait !== false) return entry.probing;
+  return entry.known ?? false;
 }
 
 /** How long the probe waits for the binary to reach its gate (it is CPU-bound startup, on a possibly busy machine). */
